@@ -1,0 +1,22 @@
+package org.mmada4j.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code mmada4j} command line. */
+@Command(name = "mmada4j", mixinStandardHelpOptions = true, version = "mmada4j 0.1.0",
+        description = "MMaDA, the multimodal large diffusion language model, on the JVM.",
+        subcommands = {})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}
