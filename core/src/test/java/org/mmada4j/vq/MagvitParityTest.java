@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.mmada4j.testing.Assertions2.assertClose;
 import static org.mmada4j.testing.Assertions2.assertEqualIds;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Arrays;
 import org.junit.jupiter.api.Tag;
@@ -27,9 +26,7 @@ class MagvitParityTest {
     }
 
     static Magvit load(GoldenSet g) throws IOException {
-        MagvitConfig cfg = MagvitConfig.fromJson(new ObjectMapper().readTree(g.file("magvit_config.json").toFile()),
-                "magvit_config.json");
-        return Magvit.bind(cfg, TestSafetensors.read(g.file("magvit.safetensors")), "magvit.safetensors");
+        return MagvitLoader.load(g.file("magvit_config.json"), g.file("magvit.safetensors"));
     }
 
     @ParameterizedTest
