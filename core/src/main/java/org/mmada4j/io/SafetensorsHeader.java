@@ -160,9 +160,10 @@ final class SafetensorsHeader {
         if (end < begin) {
             throw new CheckpointException(file, where + ": data_offsets [" + begin + ", " + end + "] end before they begin");
         }
-        TensorSpec spec = new TensorSpec(name, dtype, shape);
+        TensorSpec spec;
         long bytes;
         try {
+            spec = new TensorSpec(name, dtype, shape);
             bytes = spec.byteSize();
         } catch (ArithmeticException e) {
             throw new CheckpointException(file, where + ": shape " + Arrays.toString(shape) + " of " + dtype + " overflows 64 bits");
