@@ -1,0 +1,23 @@
+package org.mmada4j.model;
+
+import org.mmada4j.tensor.Tensor;
+import org.mmada4j.tensor.VectorOps;
+
+/** Token embedding {@code h = wte[ids]}: no scaling, no positional embedding (RoPE comes later). */
+public final class Embedding {
+    private Embedding() {
+    }
+
+    /**
+     * Rows {@code [start, end)} of each of the {@code batch} sequences of {@code ids} ([batch, length]),
+     * widened to fp32 into {@code out} ([batch, end-start, d]).
+     */
+    public static void forward(Tensor wte, int[] ids, int batch, int length, int start, int end, float[] out) {
+        int w = end - start;
+        int[] window = new int[batch * w];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(ids, b * length + start, window, b * w, w);
+        }
+        VectorOps.gatherRows(wte, window, out, 0);
+    }
+}

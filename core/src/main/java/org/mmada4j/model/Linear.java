@@ -1,0 +1,23 @@
+package org.mmada4j.model;
+
+import org.mmada4j.tensor.ComputePool;
+import org.mmada4j.tensor.Gemm;
+import org.mmada4j.tensor.Tensor;
+
+/** A bias-free linear layer {@code y (+)= x·Wᵀ} with W stored {@code [out, in]} as nn.Linear. */
+public final class Linear {
+    private Linear() {
+    }
+
+    /**
+     * @param x          [rows, in]
+     * @param weight     [out, in], F32/BF16/F16, read in place
+     * @param y          [rows, out]
+     * @param accumulate add into y (residual connections) instead of overwriting it
+     */
+    public static void forward(ComputePool pool, float[] x, int rows, Tensor weight, float[] y, boolean accumulate) {
+        int out = (int) weight.dim(0);
+        int in = (int) weight.dim(1);
+        Gemm.matmulNT(pool, x, 0, in, weight, 0, y, 0, out, rows, out, in, accumulate);
+    }
+}
