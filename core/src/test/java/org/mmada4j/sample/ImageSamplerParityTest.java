@@ -62,4 +62,26 @@ class ImageSamplerParityTest {
         assertEqualIds("t2i_gen_codes", g.npy("t2i_gen_codes.npy").longs(), flat(res.codes()));
         assertEqualIds("t2i_final_input_ids", g.npy("t2i_final_input_ids.npy").longs(), flat(res.ids()));
     }
+
+    @ParameterizedTest
+    @MethodSource("sets")
+    void realModelWithReplayedDrawsGivesTheGoldenCodes(GoldenSet g) {
+        SpecialTokens tok = GoldenTokens.of(g);
+        RecordingPredictor model = new RecordingPredictor(TextSamplerParityTest.model(g));
+        ReplayRandom rnd = new ReplayRandom(g.npy("t2i_trace_multinomial.npy"), g.npy("t2i_trace_gumbel.npy"));
+        int prefix = g.meta().path("t2i").path("resolution_arg").asInt() + 1;
+        ImageSampler.Result res = new ImageSampler(model, tok).generate(
+                rows(g, "t2i_input_ids.npy"), rows(g, "t2i_attention_mask.npy"),
+                rows(g, "t2i_uncond_input_ids.npy"), rows(g, "t2i_uncond_attention_mask.npy"),
+                prefix, params(g), rnd, ImageStepListener.NONE);
+        var trace = g.npy("t2i_trace_model_inputs.npy");
+        int per = trace.size() / trace.dim(0);
+        assertEquals(trace.dim(0), model.inputs.size());
+        for (int s = 0; s < trace.dim(0); s++) {
+            assertEqualIds("t2i model input at step " + s, Arrays.copyOfRange(trace.longs(), s * per, (s + 1) * per),
+                    flat(model.inputs.get(s)));
+        }
+        assertEqualIds("t2i_gen_codes", g.npy("t2i_gen_codes.npy").longs(), flat(res.codes()));
+        assertEqualIds("t2i_final_input_ids", g.npy("t2i_final_input_ids.npy").longs(), flat(res.ids()));
+    }
 }
