@@ -20,4 +20,17 @@ public final class Embedding {
         }
         VectorOps.gatherRows(wte, window, out, 0);
     }
+
+    /**
+     * Backward of a full-sequence {@link #forward}: {@code dWte[ids[t]] += dX[t]} (rows of tokens
+     * absent from the batch get nothing). Sequential over tokens, so repeated ids add in a fixed order.
+     */
+    public static void backward(int[] ids, int tokens, float[] dX, float[] dWte, int d) {
+        for (int t = 0; t < tokens; t++) {
+            int row = ids[t] * d;
+            for (int i = 0; i < d; i++) {
+                dWte[row + i] += dX[t * d + i];
+            }
+        }
+    }
 }

@@ -39,4 +39,18 @@ public final class LmHead {
         // logits = n·Wheadᵀ over vocabulary rows [vocabFrom, vocabFrom + cols)
         Gemm.matmulNT(pool, normed, 0, d, head, vocabFrom, logits, 0, cols, r, cols, d, false);
     }
+
+    /**
+     * Backward of a {@link #forward} over every row and the whole vocabulary: {@code dHead += dLogitsᵀ·n},
+     * {@code dn = dLogits·Whead}, then ln_f's backward writes the stream gradient {@code dX} [T, d]
+     * (overwritten).
+     */
+    public static void backward(ComputePool pool, ModelConfig c, Tensor lnF, Tensor head, float[] selected,
+                                float[] normed, float[] rstd, int tokens, float[] dLogits, float[] dX,
+                                float[] dLnF, float[] dHead) {
+        int d = c.dModel();
+        float[] dNormed = new float[tokens * d];
+        Linear.backward(pool, normed, tokens, head, dLogits, dNormed, false, dHead);
+        RmsNorm.backward(pool, selected, rstd, lnF, dNormed, dX, false, dLnF, tokens, d);
+    }
 }

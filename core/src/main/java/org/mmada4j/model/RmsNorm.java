@@ -1,5 +1,6 @@
 package org.mmada4j.model;
 
+import org.mmada4j.tensor.NormsBackward;
 import org.mmada4j.tensor.ComputePool;
 import org.mmada4j.tensor.Norms;
 import org.mmada4j.tensor.Tensor;
@@ -28,5 +29,14 @@ public final class RmsNorm {
                 System.arraycopy(part, 0, rstd, from, to - from);
             }
         });
+    }
+
+    /**
+     * Backward of {@link #forward} from its input and rstd: {@code dWeight += Σ dy ⊙ x̂},
+     * {@code dx (+)= r·(dy⊙w − x̂·mean(dy⊙w⊙x̂))}.
+     */
+    public static void backward(ComputePool pool, float[] x, float[] rstd, Tensor weight, float[] dy, float[] dx,
+                                boolean accumulateDx, float[] dWeight, int rows, int dim) {
+        NormsBackward.rmsNorm(pool, x, rstd, weight, dy, dx, accumulateDx, dWeight, rows, dim);
     }
 }

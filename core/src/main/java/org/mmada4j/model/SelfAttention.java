@@ -1,5 +1,7 @@
 package org.mmada4j.model;
 
+import org.mmada4j.tensor.RopeBackward;
+import org.mmada4j.tensor.AttentionBackward;
 import org.mmada4j.tensor.Attention;
 import org.mmada4j.tensor.AttentionMask;
 import org.mmada4j.tensor.ComputePool;
@@ -53,5 +55,39 @@ public final class SelfAttention {
                 c.nHeads(), c.headDim(), mask);
         // x = x + o·Woᵀ
         Linear.forward(pool, a.attn, t, w.attnOut(), x, true);
+    }
+
+    /**
+     * Backward of a full-sequence {@link #forward} (no cache). {@code dX} [T, d] is the gradient of the
+     * residual stream after the attention half; updated in place to the gradient of the block input.
+     * Reads the recorded block {@code input}, attnIn, q, k (after RoPE), v and attn.
+     */
+    public static void backward(ComputePool pool, ModelConfig c, BlockWeights w, RopeBackward rope,
+                                BlockActivations a, float[] dX, BlockGradients g, int batch, int length,
+                                AttentionMask mask) {
+        if (c.nKvHeads() != c.nHeads()) {
+            throw new UnsupportedOperationException("backward supports n_kv_heads == n_heads only, got "
+                    + c.nKvHeads() + " and " + c.nHeads());
+        }
+        int t = a.tokens;
+        int d = c.dModel();
+        // x += o·Woᵀ: dO = dX·Wo, dWo += dXᵀ·o
+        float[] dAttn = new float[t * d];
+        Linear.backward(pool, a.attn, t, w.attnOut(), dX, dAttn, false, g.attnOut());
+        // o = softmax(q·kᵀ/√D + bias)·v
+        float[] dq = new float[t * d];
+        float[] dk = new float[t * d];
+        float[] dv = new float[t * d];
+        AttentionBackward.backward(pool, a.q, a.k, a.v, dAttn, dq, dk, dv, batch, length, c.nHeads(), c.headDim(), mask);
+        // q, k = RoPE(q), RoPE(k): rotate the gradients back
+        rope.apply(dq, t, length, 0, c.nHeads());
+        rope.apply(dk, t, length, 0, c.nKvHeads());
+        // q, k, v = a·Wᵀ
+        float[] dIn = new float[t * d];
+        Linear.backward(pool, a.attnIn, t, w.q(), dq, dIn, false, g.q());
+        Linear.backward(pool, a.attnIn, t, w.k(), dk, dIn, true, g.k());
+        Linear.backward(pool, a.attnIn, t, w.v(), dv, dIn, true, g.v());
+        // a = RMSNorm(input; attn_norm); residual: dX += d(norm input)
+        RmsNorm.backward(pool, a.input, a.attnRstd, w.attnNorm(), dIn, dX, true, g.attnNorm(), t, d);
     }
 }
