@@ -1,6 +1,12 @@
 package org.mmada4j.model;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.mmada4j.io.Checkpoint;
+import org.mmada4j.io.TensorSource;
 import org.mmada4j.tensor.AttentionMask;
 import org.mmada4j.tensor.ComputePool;
 import org.mmada4j.tensor.Rope;
@@ -22,17 +28,63 @@ import org.mmada4j.tensor.Tensor;
  *
  * <p>Thread-safe for concurrent passes with distinct {@link ForwardState}s (the weights are read-only).
  */
-public final class MmadaModel {
+public final class MmadaModel implements AutoCloseable {
     private final ModelConfig config;
     private final ModelWeights weights;
     private final ComputePool pool;
+    private final TensorSource source; // the mapped checkpoint, closed with the model; null if not owned
     private volatile Rope rope;
 
     public MmadaModel(ModelConfig config, ModelWeights weights, ComputePool pool) {
+        this(config, weights, pool, null);
+    }
+
+    private MmadaModel(ModelConfig config, ModelWeights weights, ComputePool pool, TensorSource source) {
         this.config = config;
         this.weights = weights;
         this.pool = pool;
+        this.source = source;
         this.rope = new Rope(config.ropeTheta(), config.headDim(), config.maxSequenceLength());
+    }
+
+    /**
+     * Opens a model directory: {@code config.json} plus a safetensors checkpoint (single file or
+     * shards with an index), memory-mapped; the weights stay in the files. Close the model to unmap.
+     */
+    public static MmadaModel load(Path dir, ComputePool pool) throws IOException {
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new IOException(dir + ": no config.json in the model directory");
+        }
+        ModelConfig config = ModelConfig.load(configFile);
+        Checkpoint ckpt = Checkpoint.open(dir);
+        try {
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (String name : ckpt.names()) {
+                if (!ckpt.spec(name).dtype().isComputeStorage()) {
+                    throw new IllegalArgumentException(ckpt.path() + ": tensor " + name + " has dtype "
+                            + ckpt.spec(name).dtype() + "; weights must be F32, BF16 or F16");
+                }
+                tensors.put(name, ckpt.get(name));
+            }
+            return new MmadaModel(config, ModelWeights.bind(config, tensors, ckpt.path().toString()), pool, ckpt);
+        } catch (IOException | RuntimeException e) {
+            ckpt.close();
+            throw e;
+        }
+    }
+
+    /** The checkpoint this model was loaded from (null when built from tensors). */
+    public TensorSource source() {
+        return source;
+    }
+
+    /** Unmaps the checkpoint this model was loaded from (its weights become unreadable). */
+    @Override
+    public void close() {
+        if (source != null) {
+            source.close();
+        }
     }
 
     /** Binds a checkpoint's tensors (name → tensor) strictly; see {@link ModelWeights#bind}. */

@@ -2,7 +2,9 @@ package org.mmada4j.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.mmada4j.io.Checkpoint;
 import org.mmada4j.tensor.ComputePool;
 import org.mmada4j.tensor.Tensor;
 import org.mmada4j.testing.GoldenSet;
@@ -22,7 +24,13 @@ final class TinyModels {
 
     static Map<String, Tensor> tensors(GoldenSet g) {
         try {
-            return TinySafetensors.read(g.file("model.safetensors"));
+            // Views stay valid until the test JVM exits (the mapping is never closed here).
+            Checkpoint c = Checkpoint.open(g.file("model.safetensors"));
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (String name : c.names()) {
+                out.put(name, c.get(name));
+            }
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
