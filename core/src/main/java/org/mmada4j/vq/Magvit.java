@@ -35,7 +35,10 @@ public final class Magvit {
      * ({@code source} names the file). The LFQ buffers may be present or absent.
      */
     public static Magvit bind(MagvitConfig config, Map<String, Tensor> stateDict, String source) {
-        WeightBinder wb = new WeightBinder(stateDict, source);
+        return bind(config, new WeightBinder(stateDict, source));
+    }
+
+    static Magvit bind(MagvitConfig config, WeightBinder wb) {
         MagvitEncoder enc = MagvitEncoder.bind(wb, config.encoder());
         MagvitDecoder dec = MagvitDecoder.bind(wb, config.decoder());
         wb.optional(EMBEDDING, config.codebookSize(), config.codebookBits());

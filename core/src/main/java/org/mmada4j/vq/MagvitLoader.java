@@ -16,19 +16,28 @@ import org.mmada4j.tensor.Tensor;
  * {@code config.json} (constructor arguments, or none for the real architecture, see
  * {@link MagvitConfig#fromJson}). Weights are repacked into heap arrays while binding, so the
  * mapping is closed before this returns.
+ *
+ * <p>A golden-set directory ({@code magvit.safetensors} + {@code magvit_config.json}, next to the LLM's
+ * own {@code config.json}) is accepted too, so {@code --vq} can point at a golden set directly.
  */
 public final class MagvitLoader {
     /** The weights file name {@code models/modeling_utils.py} looks for (SAFETENSORS_WEIGHTS_NAME). */
     public static final String WEIGHTS_NAME = "pytorch_model.safetensors";
     public static final String CONFIG_NAME = "config.json";
+    /** File names of the golden sets. */
+    public static final String GOLDEN_WEIGHTS_NAME = "magvit.safetensors";
+    public static final String GOLDEN_CONFIG_NAME = "magvit_config.json";
 
     private MagvitLoader() {
     }
 
-    /** A directory holding {@link #WEIGHTS_NAME} and {@link #CONFIG_NAME}. */
+    /** A directory holding {@link #WEIGHTS_NAME} and {@link #CONFIG_NAME} (or the golden-set pair). */
     public static Magvit load(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + ": not a MAGVIT directory (expected " + WEIGHTS_NAME + " and " + CONFIG_NAME + ")");
+        }
+        if (!Files.exists(dir.resolve(WEIGHTS_NAME)) && Files.exists(dir.resolve(GOLDEN_WEIGHTS_NAME))) {
+            return load(dir.resolve(GOLDEN_CONFIG_NAME), dir.resolve(GOLDEN_WEIGHTS_NAME));
         }
         return load(dir.resolve(CONFIG_NAME), dir.resolve(WEIGHTS_NAME));
     }
