@@ -151,8 +151,8 @@ public final class MmadaModel implements AutoCloseable {
 
     private Logits run(ForwardState st, int[] ids, int batch, int length, int start, int end,
                        AttentionMask mask, LogitsSpec spec, KvCache cache) {
-        if (st.config != config) {
-            throw new IllegalArgumentException("forward state belongs to another model");
+        if (!st.config.equals(config)) {
+            throw new IllegalArgumentException("forward state was made for a model of another shape");
         }
         if (batch <= 0 || length <= 0 || ids.length != batch * length) {
             throw new IllegalArgumentException("ids has " + ids.length + " entries, expected batch " + batch

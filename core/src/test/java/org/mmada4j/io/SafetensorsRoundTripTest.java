@@ -182,4 +182,14 @@ class SafetensorsRoundTripTest {
             assertEquals(Files.size(file), byDir.bytesOnDisk());
         }
     }
+
+    @Test
+    void writtenFilesGetTheUsualPermissionsNotThoseOfATempFile() throws Exception {
+        Path file = dir.resolve("p.safetensors");
+        SafetensorsWriter.write(file, List.of(TensorSpec.of("w", DType.U8, 1)), Map.of(), PATTERN);
+        Path plain = Files.createFile(dir.resolve("plain"));
+        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+        }
+    }
 }
