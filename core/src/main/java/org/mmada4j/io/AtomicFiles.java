@@ -2,21 +2,38 @@ package org.mmada4j.io;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Writes that never leave a half-written file: write a temporary sibling, then rename over the target. */
+/**
+ * Writes that never leave a half-written file: write a temporary sibling, then rename over the
+ * target. Callers delete the temporary in a {@code finally} (a no-op once it has been renamed), so
+ * a failure leaves the previous target, if any, untouched and no partial file behind.
+ */
 public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** A temporary path next to {@code target} (same directory, so the rename is atomic). */
+    /**
+     * A new, empty temporary file next to {@code target} (same directory, so the rename is atomic),
+     * named {@code .<target name>.<random>.tmp}. Unlike {@link Files#createTempFile} it gets the
+     * permissions of any new file (the umask's), which the renamed result keeps.
+     */
     public static Path temporarySibling(Path target) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        return Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        while (true) {
+            String name = "." + abs.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp";
+            try {
+                return Files.createFile(dir.resolve(name));
+            } catch (FileAlreadyExistsException e) {
+                // another writer drew the same name: draw again
+            }
+        }
     }
 
     /** Moves {@code tmp} over {@code target} atomically where the file system allows. */
@@ -28,6 +45,7 @@ public final class AtomicFiles {
         }
     }
 
+    /** Writes {@code bytes} to {@code target} atomically. */
     public static void write(Path target, byte[] bytes) throws IOException {
         Path tmp = temporarySibling(target);
         try {

@@ -1,0 +1,68 @@
+package org.mmada4j.model;
+
+import org.mmada4j.tensor.AttentionMask;
+import org.mmada4j.tensor.RopeBackward;
+
+/**
+ * The backward pass of {@link MmadaModel}: the forward's steps in reverse, each layer's backward
+ * reading what a recording {@link ForwardState} kept (llm.c's {@code gpt2_backward}):
+ * <pre>
+ *   dX = ln_f/head backward(dLogits)
+ *   per block, last first:  MLP half backward (dX += …), attention half backward (dX += …)
+ *   dWte[ids] += dX
+ * </pre>
+ * Only for a full pass ({@code forward} over all positions, no KV cache) with the logits of every
+ * row and column ({@link LogitsSpec#all()}). Parameter gradients are added to ({@code +=}).
+ */
+public final class ModelBackward {
+    private final MmadaModel model;
+    private volatile RopeBackward rope;
+
+    public ModelBackward(MmadaModel model) {
+        this.model = model;
+        this.rope = new RopeBackward(model.config().ropeTheta(), model.config().headDim(),
+                model.config().maxSequenceLength());
+    }
+
+    /**
+     * @param st      the recording state of the forward just run on {@code ids} [batch, length]
+     * @param mask    the mask that forward used (null = none)
+     * @param dLogits [batch·length, vocab] gradient of the loss
+     */
+    public void backward(ForwardState st, int[] ids, int batch, int length, AttentionMask mask, float[] dLogits,
+                         ModelGradients g) {
+        ModelConfig c = model.config();
+        if (!st.recording()) {
+            throw new IllegalArgumentException("backward needs a recording forward state (newRecordingState)");
+        }
+        int tokens = batch * length;
+        if (st.tokens != tokens || ids.length != tokens) {
+            throw new IllegalArgumentException("backward over " + tokens + " tokens, but the last forward saw " + st.tokens);
+        }
+        if (dLogits.length < (long) tokens * c.embeddingSize()) {
+            throw new IllegalArgumentException("dLogits has " + dLogits.length + " values, expected " + tokens + " x "
+                    + c.embeddingSize() + " (a forward with LogitsSpec.all())");
+        }
+        RopeBackward r = ropeFor(length);
+        ModelWeights w = model.weights();
+        int d = c.dModel();
+        float[] dX = new float[tokens * d];
+        LmHead.backward(model.pool(), c, w.lnF(), w.head(), st.headIn, st.headNormed, st.headRstd, tokens,
+                dLogits, dX, g.lnF(), g.head());
+        for (int l = c.nLayers() - 1; l >= 0; l--) {
+            BlockActivations a = st.layer(l);
+            SwiGluMlp.backward(model.pool(), c, w.blocks().get(l), a, dX, g.blocks().get(l));
+            SelfAttention.backward(model.pool(), c, w.blocks().get(l), r, a, dX, g.blocks().get(l), batch, length, mask);
+        }
+        Embedding.backward(ids, tokens, dX, g.wte(), d);
+    }
+
+    private RopeBackward ropeFor(int positions) {
+        RopeBackward r = rope;
+        if (positions > r.maxPositions()) {
+            r = new RopeBackward(model.config().ropeTheta(), model.config().headDim(), Math.max(positions, 2 * r.maxPositions()));
+            rope = r;
+        }
+        return r;
+    }
+}

@@ -1,0 +1,282 @@
+package org.mmada4j.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the components of a Hugging Face {@code tokenizer.json} (the serde layout of the Rust
+ * tokenizers library). Every unsupported or malformed component fails with the JSON path of the
+ * field at fault. {@code post_processor}, {@code truncation} and {@code padding} are not read: encode
+ * adds no special tokens, and the prompt layouts pad themselves.
+ */
+final class TokenizerJson {
+    private final String source;
+
+    TokenizerJson(String source) {
+        this.source = source;
+    }
+
+    private TokenizerFormatException error(String field, String problem) {
+        return new TokenizerFormatException(source, field, problem);
+    }
+
+    private String type(JsonNode node, String field) {
+        JsonNode t = node.get("type");
+        if (t == null || !t.isTextual()) {
+            throw error(field + ".type", "missing component type");
+        }
+        return t.asText();
+    }
+
+    private static boolean bool(JsonNode node, String name, boolean dflt) {
+        JsonNode v = node.get(name);
+        return v == null || v.isNull() ? dflt : v.asBoolean();
+    }
+
+    private String text(JsonNode node, String name, String field) {
+        JsonNode v = node.get(name);
+        if (v == null || !v.isTextual()) {
+            throw error(field + "." + name, "missing or not a string");
+        }
+        return v.asText();
+    }
+
+    private JsonNode array(JsonNode node, String name, String field) {
+        JsonNode v = node.get(name);
+        if (v == null || !v.isArray()) {
+            throw error(field + "." + name, "missing or not an array");
+        }
+        return v;
+    }
+
+    /** {"Regex": "..."} (Oniguruma syntax) or {"String": "..."} (a literal). */
+    Pattern pattern(JsonNode node, String field) {
+        if (node == null || !node.isObject()) {
+            throw error(field, "missing pattern object");
+        }
+        if (node.has("Regex")) {
+            return HfRegex.compile(node.get("Regex").asText(), source, field + ".Regex");
+        }
+        if (node.has("String")) {
+            return Pattern.compile(Pattern.quote(node.get("String").asText()));
+        }
+        throw error(field, "pattern is neither {\"Regex\": …} nor {\"String\": …}");
+    }
+
+    Normalizer normalizer(JsonNode n, String field) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        return switch (type(n, field)) {
+            case "NFC" -> new Normalizer.Unicode(java.text.Normalizer.Form.NFC);
+            case "NFD" -> new Normalizer.Unicode(java.text.Normalizer.Form.NFD);
+            case "NFKC" -> new Normalizer.Unicode(java.text.Normalizer.Form.NFKC);
+            case "NFKD" -> new Normalizer.Unicode(java.text.Normalizer.Form.NFKD);
+            case "Lowercase" -> new Normalizer.Lowercase();
+            case "StripAccents" -> new Normalizer.StripAccents();
+            case "Strip" -> new Normalizer.Strip(bool(n, "strip_left", true), bool(n, "strip_right", true));
+            case "Prepend" -> new Normalizer.Prepend(text(n, "prepend", field));
+            case "Replace" -> new Normalizer.Replace(pattern(n.get("pattern"), field + ".pattern"),
+                    text(n, "content", field));
+            case "Sequence" -> {
+                List<Normalizer> steps = new ArrayList<>();
+                JsonNode arr = array(n, "normalizers", field);
+                for (int i = 0; i < arr.size(); i++) {
+                    steps.add(normalizer(arr.get(i), field + ".normalizers[" + i + "]"));
+                }
+                yield new Normalizer.Sequence(steps);
+            }
+            default -> throw error(field + ".type", "unsupported normalizer '" + type(n, field) + "'");
+        };
+    }
+
+    PreTokenizer preTokenizer(JsonNode n, String field) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        return switch (type(n, field)) {
+            case "Split" -> new PreTokenizer.Split(pattern(n.get("pattern"), field + ".pattern"),
+                    behavior(n.get("behavior"), field + ".behavior"), bool(n, "invert", false));
+            case "ByteLevel" -> new PreTokenizer.ByteLevel(bool(n, "add_prefix_space", true), bool(n, "use_regex", true));
+            case "Digits" -> new PreTokenizer.Digits(bool(n, "individual_digits", false));
+            case "Metaspace" -> new PreTokenizer.Metaspace(replacement(n, field), prependScheme(n),
+                    bool(n, "split", true));
+            case "Whitespace" -> new PreTokenizer.Split(HfRegex.compile("\\w+|[^\\w\\s]+", source, field),
+                    PreTokenizer.Behavior.REMOVED, true);
+            case "WhitespaceSplit" -> new PreTokenizer.Split(HfRegex.compile("\\s+", source, field),
+                    PreTokenizer.Behavior.REMOVED, false);
+            case "Punctuation" -> new PreTokenizer.Split(
+                    Pattern.compile("[\\p{P}\\x21-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7E]"),
+                    n.has("behavior") ? behavior(n.get("behavior"), field + ".behavior")
+                            : PreTokenizer.Behavior.ISOLATED, false);
+            case "Sequence" -> {
+                List<PreTokenizer> steps = new ArrayList<>();
+                JsonNode arr = array(n, "pretokenizers", field);
+                for (int i = 0; i < arr.size(); i++) {
+                    steps.add(preTokenizer(arr.get(i), field + ".pretokenizers[" + i + "]"));
+                }
+                yield new PreTokenizer.Sequence(steps);
+            }
+            default -> throw error(field + ".type", "unsupported pre-tokenizer '" + type(n, field) + "'");
+        };
+    }
+
+    private PreTokenizer.Behavior behavior(JsonNode n, String field) {
+        if (n == null || !n.isTextual()) {
+            throw error(field, "missing split behavior");
+        }
+        return switch (n.asText()) {
+            case "Removed" -> PreTokenizer.Behavior.REMOVED;
+            case "Isolated" -> PreTokenizer.Behavior.ISOLATED;
+            case "MergedWithPrevious" -> PreTokenizer.Behavior.MERGED_WITH_PREVIOUS;
+            case "MergedWithNext" -> PreTokenizer.Behavior.MERGED_WITH_NEXT;
+            case "Contiguous" -> PreTokenizer.Behavior.CONTIGUOUS;
+            default -> throw error(field, "unknown split behavior '" + n.asText() + "'");
+        };
+    }
+
+    private char replacement(JsonNode n, String field) {
+        String r = text(n, "replacement", field);
+        if (r.length() != 1) {
+            throw error(field + ".replacement", "must be one character");
+        }
+        return r.charAt(0);
+    }
+
+    /** prepend_scheme (tokenizers >= 0.14) or the legacy add_prefix_space. */
+    private static String prependScheme(JsonNode n) {
+        if (n.has("prepend_scheme")) {
+            return n.get("prepend_scheme").asText();
+        }
+        return bool(n, "add_prefix_space", true) ? "always" : "never";
+    }
+
+    Decoder decoder(JsonNode n, String field) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        return switch (type(n, field)) {
+            case "ByteLevel" -> new Decoder.ByteLevel();
+            case "ByteFallback" -> new Decoder.ByteFallback();
+            case "Fuse" -> new Decoder.Fuse();
+            case "Strip" -> {
+                String c = text(n, "content", field);
+                if (c.length() != 1) {
+                    throw error(field + ".content", "must be one character");
+                }
+                yield new Decoder.Strip(c.charAt(0), n.path("start").asInt(0), n.path("stop").asInt(0));
+            }
+            case "Replace" -> new Decoder.Replace(pattern(n.get("pattern"), field + ".pattern"), text(n, "content", field));
+            case "Metaspace" -> new Decoder.Metaspace(replacement(n, field), !prependScheme(n).equals("never"));
+            case "Sequence" -> {
+                List<Decoder> steps = new ArrayList<>();
+                JsonNode arr = array(n, "decoders", field);
+                for (int i = 0; i < arr.size(); i++) {
+                    steps.add(decoder(arr.get(i), field + ".decoders[" + i + "]"));
+                }
+                yield new Decoder.Sequence(steps);
+            }
+            default -> throw error(field + ".type", "unsupported decoder '" + type(n, field) + "'");
+        };
+    }
+
+    BpeModel model(JsonNode m) {
+        if (m == null || m.isNull()) {
+            throw error("model", "missing");
+        }
+        String type = m.has("type") ? m.get("type").asText() : (m.has("merges") ? "BPE" : "?");
+        if (!type.equals("BPE")) {
+            throw error("model.type", "unsupported model '" + type + "' (only BPE is implemented)");
+        }
+        JsonNode dropout = m.get("dropout");
+        if (dropout != null && !dropout.isNull() && dropout.asDouble() > 0) {
+            throw error("model.dropout", "BPE dropout is a training-time augmentation and is not supported");
+        }
+        JsonNode v = m.get("vocab");
+        if (v == null || !v.isObject()) {
+            throw error("model.vocab", "missing or not an object");
+        }
+        Map<String, Integer> vocab = new HashMap<>(v.size() * 2);
+        int maxId = -1;
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
+                throw error("model.vocab." + e.getKey(), "id is not a non-negative integer");
+            }
+            int id = e.getValue().asInt();
+            vocab.put(e.getKey(), id);
+            maxId = Math.max(maxId, id);
+        }
+        String[] idToToken = new String[maxId + 1];
+        vocab.forEach((k, id) -> idToToken[id] = k);
+        String prefix = m.path("continuing_subword_prefix").isTextual() ? m.get("continuing_subword_prefix").asText() : "";
+        String suffix = m.path("end_of_word_suffix").isTextual() ? m.get("end_of_word_suffix").asText() : "";
+        JsonNode merges = m.get("merges");
+        if (merges == null || !merges.isArray()) {
+            throw error("model.merges", "missing or not an array");
+        }
+        MergeTable table = new MergeTable(merges.size());
+        for (int r = 0; r < merges.size(); r++) {
+            JsonNode mg = merges.get(r);
+            String a, b;
+            if (mg.isTextual()) {
+                String[] parts = mg.asText().split(" ", -1);
+                if (parts.length != 2) {
+                    throw error("model.merges[" + r + "]", "'" + mg.asText() + "' is not two tokens separated by one space");
+                }
+                a = parts[0];
+                b = parts[1];
+            } else if (mg.isArray() && mg.size() == 2 && mg.get(0).isTextual() && mg.get(1).isTextual()) {
+                a = mg.get(0).asText();
+                b = mg.get(1).asText();
+            } else {
+                throw error("model.merges[" + r + "]", "neither \"a b\" nor [a, b]");
+            }
+            Integer ia = vocab.get(a), ib = vocab.get(b);
+            if (ia == null || ib == null) {
+                throw error("model.merges[" + r + "]", "token '" + (ia == null ? a : b) + "' is not in model.vocab");
+            }
+            String merged = a + (b.startsWith(prefix) ? b.substring(prefix.length()) : b);
+            Integer im = vocab.get(merged);
+            if (im == null) {
+                throw error("model.merges[" + r + "]", "merged token '" + merged + "' is not in model.vocab");
+            }
+            table.put(ia, ib, r, im);
+        }
+        Integer unkId = null;
+        if (m.hasNonNull("unk_token")) {
+            unkId = vocab.get(m.get("unk_token").asText());
+            if (unkId == null) {
+                throw error("model.unk_token", "'" + m.get("unk_token").asText() + "' is not in model.vocab");
+            }
+        }
+        return new BpeModel(vocab, idToToken, table, bool(m, "ignore_merges", false), bool(m, "byte_fallback", false),
+                bool(m, "fuse_unk", false), unkId, prefix, suffix);
+    }
+
+    List<AddedTokens.Token> addedTokens(JsonNode arr) {
+        List<AddedTokens.Token> out = new ArrayList<>();
+        if (arr == null || arr.isNull()) {
+            return out;
+        }
+        if (!arr.isArray()) {
+            throw error("added_tokens", "not an array");
+        }
+        for (int i = 0; i < arr.size(); i++) {
+            JsonNode t = arr.get(i);
+            String f = "added_tokens[" + i + "]";
+            if (!t.path("id").canConvertToInt() || !t.path("content").isTextual()) {
+                throw error(f, "needs an integer 'id' and a string 'content'");
+            }
+            out.add(new AddedTokens.Token(t.get("id").asInt(), t.get("content").asText(), bool(t, "special", false),
+                    bool(t, "single_word", false), bool(t, "lstrip", false), bool(t, "rstrip", false),
+                    bool(t, "normalized", !bool(t, "special", false))));
+        }
+        return out;
+    }
+}

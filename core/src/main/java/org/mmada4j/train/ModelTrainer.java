@@ -1,0 +1,93 @@
+package org.mmada4j.train;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.mmada4j.model.Logits;
+import org.mmada4j.model.LogitsSpec;
+import org.mmada4j.model.MmadaModel;
+import org.mmada4j.model.ModelBackward;
+import org.mmada4j.model.ModelConfig;
+import org.mmada4j.model.ModelGradients;
+import org.mmada4j.model.ForwardState;
+import org.mmada4j.tensor.AttentionMask;
+import org.mmada4j.tensor.ComputePool;
+import org.mmada4j.tensor.Tensor;
+
+/**
+ * One trainable model: fp32 master weights ({@link ParameterSet}, which the model reads in place
+ * through tensor views, so optimizer updates are seen by the next forward), their gradients, and the
+ * forward → loss → backward → clip → AdamW step. Gradients accumulate over micro-batches until
+ * {@link #optimizerStep} consumes and zeroes them.
+ */
+public final class ModelTrainer {
+    private final ModelConfig config;
+    private final ParameterSet params;
+    private final ParameterSet grads;
+    private final ComputePool pool;
+    private final MmadaModel model;
+    private final ModelBackward backward;
+    private final ModelGradients gradView;
+    private final ForwardState state;
+
+    public ModelTrainer(ModelConfig config, ParameterSet params, ComputePool pool) {
+        this.config = config;
+        this.params = params;
+        this.grads = params.zerosLike();
+        this.pool = pool;
+        Map<String, Tensor> views = new HashMap<>();
+        Map<String, float[]> gradArrays = new HashMap<>();
+        for (ParameterSet.Entry e : params.entries()) {
+            views.put(e.name(), Tensor.ofFloats(e.values(), e.shape()));
+            gradArrays.put(e.name(), grads.get(e.name()));
+        }
+        this.model = MmadaModel.of(config, views, "training parameters", pool);
+        this.backward = new ModelBackward(model);
+        this.gradView = ModelGradients.bind(config, gradArrays);
+        this.state = model.newRecordingState();
+    }
+
+    public MmadaModel model() {
+        return model;
+    }
+
+    public ParameterSet params() {
+        return params;
+    }
+
+    public ParameterSet grads() {
+        return grads;
+    }
+
+    /**
+     * Forward, loss and backward of one (micro-)batch; gradients of {@code scale · loss} are added to
+     * {@link #grads()} (scale = 1/accumulation steps, as accelerate divides the loss).
+     */
+    public DiffusionLoss.Result accumulate(DiffusionLoss loss, DiffusionLoss.Batch b, AttentionMask mask, double scale) {
+        int rows = b.rows();
+        int length = b.length();
+        Logits logits = model.forward(state, b.inputIds(), rows, length, mask, LogitsSpec.all());
+        int vocab = config.embeddingSize();
+        float[] z = logits.data().length == rows * length * vocab ? logits.data() : logits.toArray();
+        DiffusionLoss.Result r = loss.compute(pool, z, vocab, b, true);
+        float[] d = r.dLogits();
+        if (scale != 1.0) {
+            float s = (float) scale;
+            for (int i = 0; i < d.length; i++) {
+                d[i] *= s;
+            }
+        }
+        backward.backward(state, b.inputIds(), rows, length, mask, d, gradView);
+        return r;
+    }
+
+    /**
+     * Clips the accumulated gradients to {@code maxNorm} (≤ 0: no clipping), applies one AdamW update
+     * at {@code lr} and zeroes the gradients. Returns the pre-clip gradient norm.
+     */
+    public float optimizerStep(AdamW optimizer, double lr, float maxNorm) {
+        float norm = maxNorm > 0 ? GradientClipping.clip(grads, maxNorm) : GradientClipping.totalNorm(grads);
+        optimizer.update(pool, params, grads, lr);
+        grads.zero();
+        return norm;
+    }
+}
