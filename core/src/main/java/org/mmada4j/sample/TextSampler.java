@@ -133,7 +133,11 @@ public final class TextSampler {
                 }
                 float[] logits = model.logits(batch, masks, lo, be, 0, vocab);
                 nfe++;
-                int committed = commit(x, logits, cfg, lo, be, vocab, k, s, p, rnd);
+                int[] kNow = new int[bsz];
+                for (int b = 0; b < bsz; b++) {
+                    kNow[b] = k[b][s];
+                }
+                int committed = StepDecision.commit(x, logits, cfg, lo, be, vocab, maskId, kNow, 0, p, rnd);
                 listener.onStep(stepIndex, p.steps(), x, committed);
             }
             if (p.stopToken().isPresent() && allEndWith(x, be - 1, p.stopToken().getAsInt())) {
@@ -141,55 +145,6 @@ public final class TextSampler {
             }
         }
         return new Result(x, nfe, generatedLengths(x, start, p));
-    }
-
-    /** One step's decision for every row over logits of positions [lo, be); returns the tokens committed. */
-    private int commit(int[][] x, float[] logits, boolean cfg, int lo, int be, int vocab, int[][] k, int s,
-                       TextSamplingParams p, SamplingRandom rnd) {
-        int bsz = x.length;
-        int rows = be - lo;
-        float[] mixed = cfg ? new float[vocab] : null;
-        float[] cond = cfg ? new float[vocab] : null;
-        float[] un = cfg ? new float[vocab] : null;
-        double[] uniforms = p.temperature() > 0 ? new double[vocab] : null;
-        double[] rand = p.remasking() == Remasking.RANDOM ? new double[rows] : null;
-        int committed = 0;
-        for (int b = 0; b < bsz; b++) {
-            double[] conf = new double[rows];
-            int[] x0 = new int[rows];
-            if (rand != null) {
-                rnd.uniform(rand);
-            }
-            for (int i = 0; i < rows; i++) {
-                int t = lo + i;
-                conf[i] = Double.NEGATIVE_INFINITY;
-                if (x[b][t] != maskId) {
-                    continue;
-                }
-                float[] row = logits;
-                int off = (b * rows + i) * vocab;
-                if (cfg) {
-                    System.arraycopy(logits, off, cond, 0, vocab);
-                    System.arraycopy(logits, ((bsz + b) * rows + i) * vocab, un, 0, vocab);
-                    TokenPredictions.mixCfg(cond, un, vocab, p.cfgScale(), mixed);
-                    row = mixed;
-                    off = 0;
-                }
-                if (uniforms != null) {
-                    rnd.uniform(uniforms);
-                }
-                x0[i] = TokenPredictions.argmax(row, off, vocab, p.temperature(), uniforms, 0);
-                conf[i] = rand != null ? rand[i] : TokenPredictions.probability(row, off, vocab, x0[i]);
-            }
-            for (int i : TokenPredictions.topK(conf, rows, k[b][s])) {
-                if (conf[i] == Double.NEGATIVE_INFINITY) {
-                    continue;
-                }
-                x[b][lo + i] = x0[i];
-                committed++;
-            }
-        }
-        return committed;
     }
 
     private int checkPrompts(int[][] prompts, int[][] attentionMask, int genLength) {

@@ -66,6 +66,46 @@ class SafetensorsFuzzTest {
         assertTrue(loaded > 100 && rejected[0] > 1000, "loaded " + loaded + ", rejected " + rejected[0]);
     }
 
+    @Test
+    void mutatedIndexesOpenConsistentlyOrFailClearly() throws Exception {
+        Path ckpt = dir.resolve("sharded");
+        List<TensorSpec> specs = List.of(TensorSpec.of("a", DType.F32, 4), TensorSpec.of("b", DType.BF16, 8),
+                TensorSpec.of("c", DType.U8, 16), TensorSpec.of("d", DType.F16, 8));
+        SafetensorsWriter.writeSharded(ckpt, specs, Map.of(), 16, SafetensorsRoundTripTest.PATTERN);
+        Path index = ckpt.resolve(Checkpoint.INDEX_NAME);
+        byte[] valid = Files.readAllBytes(index);
+        SplittableRandom rnd = new SplittableRandom(SEED + 1);
+        int opened = 0;
+        for (int it = 0; it < 1500; it++) {
+            byte[] b = valid.clone();
+            switch (rnd.nextInt(4)) {
+                case 0 -> b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
+                case 1 -> b[rnd.nextInt(b.length)] = (byte) "{}[],:\"0123456789./ abcd".charAt(rnd.nextInt(24));
+                case 2 -> b = Arrays.copyOf(b, rnd.nextInt(b.length));
+                default -> { // point a tensor at another shard
+                    String text = new String(b, StandardCharsets.UTF_8);
+                    int at = text.indexOf("-of-", rnd.nextInt(text.length()));
+                    if (at > 0) {
+                        b[at - 1] = (byte) ('0' + rnd.nextInt(1, 5));
+                    }
+                }
+            }
+            Files.write(index, b);
+            try (Checkpoint c = Checkpoint.open(ckpt)) {
+                assertTrue(c.names().size() <= specs.size(), "iteration " + it);
+                for (String name : c.names()) {
+                    SafetensorsRoundTripTest.assertPattern(name, c.bytes(name));
+                }
+                opened++;
+            } catch (CheckpointException e) {
+                assertTrue(e.file().startsWith(ckpt) && e.getMessage().startsWith(e.file() + ": "), "iteration " + it + ": " + e.getMessage());
+            } catch (Throwable t) {
+                throw new AssertionError("seed " + (SEED + 1) + " iteration " + it + ": unexpected " + t, t);
+            }
+        }
+        assertTrue(opened > 50, "opened " + opened);
+    }
+
     /** Reads every byte of every tensor; the sum of their sizes must fit in the file. */
     private static void readEverything(SafetensorsFile f, long fileSize) throws CheckpointException {
         long total = 0;
