@@ -3,16 +3,11 @@ package org.mmada4j.sample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import org.mmada4j.io.Checkpoint;
 import org.mmada4j.model.ForwardState;
 import org.mmada4j.model.LogitsSpec;
 import org.mmada4j.model.MmadaModel;
-import org.mmada4j.model.ModelConfig;
 import org.mmada4j.tensor.AttentionMask;
 import org.mmada4j.tensor.ComputePool;
-import org.mmada4j.tensor.Tensor;
 
 /**
  * {@link MaskPredictor} over the {@link MmadaModel} forward pass: one working state, so one caller at a
@@ -28,17 +23,10 @@ public final class ModelPredictor implements MaskPredictor {
         this.state = model.newState();
     }
 
-    /** Loads {@code dir/config.json} and the checkpoint in {@code dir} (single or sharded safetensors, memory-mapped). */
+    /** Loads the model in {@code dir} ({@link MmadaModel#load}), wrapping I/O errors. */
     public static MmadaModel load(Path dir, ComputePool pool) {
         try {
-            ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
-            Checkpoint ckpt = Checkpoint.open(dir);
-            Map<String, Tensor> tensors = new HashMap<>();
-            for (String name : ckpt.names()) {
-                tensors.put(name, ckpt.get(name));
-            }
-            // the checkpoint stays open: the weights are views into its mapped files
-            return MmadaModel.of(config, tensors, dir.toString(), pool);
+            return MmadaModel.load(dir, pool);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the model in " + dir + ": " + e.getMessage(), e);
         }
