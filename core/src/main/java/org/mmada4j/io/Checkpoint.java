@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -187,7 +188,7 @@ public final class Checkpoint implements TensorSource {
             Path shard;
             try {
                 shard = dir.resolve(e.getValue()).normalize();
-            } catch (java.nio.file.InvalidPathException bad) {
+            } catch (InvalidPathException bad) {
                 throw new CheckpointException(index, "weight_map names shard '" + e.getValue() + "' (for tensor '"
                         + e.getKey() + "'), which is not a valid file name");
             }

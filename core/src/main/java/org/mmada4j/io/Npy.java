@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -174,7 +175,7 @@ public final class Npy {
             throw new IOException(file + ": data has " + (bytes.length - dataStart) + " bytes, field 'shape' with dtype '"
                     + descr + "' needs " + dataBytes);
         }
-        return new Header(descr, java.util.Arrays.copyOf(shape, rank), (int) count, (int) dataStart);
+        return new Header(descr, Arrays.copyOf(shape, rank), (int) count, (int) dataStart);
     }
 
     private static long multiply(Path file, long a, long b) throws IOException {

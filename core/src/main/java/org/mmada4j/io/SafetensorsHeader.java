@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +68,8 @@ final class SafetensorsHeader {
         List<Entry> entries = new ArrayList<>();
         for (Map.Entry<String, JsonNode> field : root.properties()) {
             if (field.getKey().equals(METADATA_KEY)) {
-                metadata = stringMap(file, field.getValue(), METADATA_KEY);
+                // The reference reads __metadata__ as Option<HashMap<String, String>>: null is "none".
+                metadata = field.getValue().isNull() ? Map.of() : stringMap(file, field.getValue(), METADATA_KEY);
             } else {
                 entries.add(entry(file, field.getKey(), field.getValue()));
             }
@@ -137,7 +139,7 @@ final class SafetensorsHeader {
             }
             out.put(kv.getKey(), kv.getValue().textValue());
         }
-        return java.util.Collections.unmodifiableMap(out);
+        return Collections.unmodifiableMap(out);
     }
 
     private static Entry entry(Path file, String name, JsonNode node) throws CheckpointException {

@@ -13,8 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -174,7 +174,7 @@ public final class SafetensorsWriter {
         int padded = (json.length + 7) / 8 * 8;
         byte[] out = new byte[padded];
         System.arraycopy(json, 0, out, 0, json.length);
-        java.util.Arrays.fill(out, json.length, padded, (byte) ' ');
+        Arrays.fill(out, json.length, padded, (byte) ' ');
         return out;
     }
 

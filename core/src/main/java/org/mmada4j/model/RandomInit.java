@@ -1,5 +1,6 @@
 package org.mmada4j.model;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -81,24 +82,32 @@ public final class RandomInit {
         return (float) (std * normal(tensorKey(name), i));
     }
 
-    /** A writer callback filling chunks in parallel on {@code pool}. */
+    /**
+     * A writer callback filling chunks in parallel on {@code pool}. The writer's chunk may be confined
+     * to its thread, so workers fill a shared staging buffer that is then copied into the chunk.
+     */
     public TensorFiller filler(ComputePool pool) {
+        MemorySegment[] staging = {MemorySegment.NULL};
         return (spec, byteOffset, chunk) -> {
+            if (staging[0].byteSize() < chunk.byteSize()) {
+                staging[0] = Arena.ofAuto().allocate(chunk.byteSize(), 64);
+            }
+            MemorySegment buf = staging[0];
             int bytes = spec.dtype().bytes();
             long first = byteOffset / bytes;
             int count = (int) (chunk.byteSize() / bytes);
-            String name = spec.name();
-            double std = std(name);
-            long key = tensorKey(name);
+            double std = std(spec.name());
+            long key = tensorKey(spec.name());
             DType dt = spec.dtype();
             int tasks = (count + GRAIN - 1) / GRAIN;
             pool.parallelFor(tasks, t -> {
                 int to = Math.min(count, (t + 1) * GRAIN);
                 for (int j = t * GRAIN; j < to; j++) {
                     float v = std == 0 ? 1f : (float) (std * normal(key, first + j));
-                    put(chunk, dt, j, v);
+                    put(buf, dt, j, v);
                 }
             });
+            MemorySegment.copy(buf, 0, chunk, 0, chunk.byteSize());
         };
     }
 

@@ -1,8 +1,6 @@
 package org.mmada4j.text;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,8 +22,6 @@ import java.util.OptionalInt;
  * immutable apart from the BPE cache, a concurrent map, so they are thread-safe.
  */
 public final class BpeTokenizer implements TextTokenizer {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Normalizer normalizer;     // null = none
     private final PreTokenizer preTokenizer; // null = the whole part is one piece
     private final BpeModel model;
@@ -58,19 +54,12 @@ public final class BpeTokenizer implements TextTokenizer {
 
     /** Parses the text of a {@code tokenizer.json}; {@code source} names it in error messages. */
     public static BpeTokenizer fromJson(String json, String source) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new TokenizerFormatException(source, "(root)", "not valid JSON: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new TokenizerFormatException(source, "(root)", "not a JSON object");
-        }
+        TokenizerFileReader.Parsed parsed = TokenizerFileReader.parse(json, source);
+        JsonNode root = parsed.root();
         TokenizerJson r = new TokenizerJson(source);
         Normalizer normalizer = r.normalizer(root.get("normalizer"), "normalizer");
         PreTokenizer pre = r.preTokenizer(root.get("pre_tokenizer"), "pre_tokenizer");
-        BpeModel model = r.model(root.get("model"));
+        BpeModel model = r.model(root.get("model"), parsed.vocab(), parsed.merges());
         AddedTokens added = new AddedTokens(r.addedTokens(root.get("added_tokens")), normalizer);
         Decoder decoder = r.decoder(root.get("decoder"), "decoder");
         int size = Math.max(model.maxId() + 1, added.maxId() + 1);

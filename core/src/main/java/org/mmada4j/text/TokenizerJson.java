@@ -2,8 +2,6 @@ package org.mmada4j.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -185,11 +183,12 @@ final class TokenizerJson {
         };
     }
 
-    BpeModel model(JsonNode m) {
+    /** The BPE model: {@code m} is model without vocab and merges, which come streamed. */
+    BpeModel model(JsonNode m, Map<String, Integer> vocab, List<String[]> merges) {
         if (m == null || m.isNull()) {
             throw error("model", "missing");
         }
-        String type = m.has("type") ? m.get("type").asText() : (m.has("merges") ? "BPE" : "?");
+        String type = m.has("type") ? m.get("type").asText() : (merges != null ? "BPE" : "?");
         if (!type.equals("BPE")) {
             throw error("model.type", "unsupported model '" + type + "' (only BPE is implemented)");
         }
@@ -197,46 +196,23 @@ final class TokenizerJson {
         if (dropout != null && !dropout.isNull() && dropout.asDouble() > 0) {
             throw error("model.dropout", "BPE dropout is a training-time augmentation and is not supported");
         }
-        JsonNode v = m.get("vocab");
-        if (v == null || !v.isObject()) {
+        if (vocab == null) {
             throw error("model.vocab", "missing or not an object");
         }
-        Map<String, Integer> vocab = new HashMap<>(v.size() * 2);
+        if (merges == null) {
+            throw error("model.merges", "missing or not an array");
+        }
         int maxId = -1;
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
-                throw error("model.vocab." + e.getKey(), "id is not a non-negative integer");
-            }
-            int id = e.getValue().asInt();
-            vocab.put(e.getKey(), id);
+        for (int id : vocab.values()) {
             maxId = Math.max(maxId, id);
         }
         String[] idToToken = new String[maxId + 1];
         vocab.forEach((k, id) -> idToToken[id] = k);
         String prefix = m.path("continuing_subword_prefix").isTextual() ? m.get("continuing_subword_prefix").asText() : "";
         String suffix = m.path("end_of_word_suffix").isTextual() ? m.get("end_of_word_suffix").asText() : "";
-        JsonNode merges = m.get("merges");
-        if (merges == null || !merges.isArray()) {
-            throw error("model.merges", "missing or not an array");
-        }
         MergeTable table = new MergeTable(merges.size());
         for (int r = 0; r < merges.size(); r++) {
-            JsonNode mg = merges.get(r);
-            String a, b;
-            if (mg.isTextual()) {
-                String[] parts = mg.asText().split(" ", -1);
-                if (parts.length != 2) {
-                    throw error("model.merges[" + r + "]", "'" + mg.asText() + "' is not two tokens separated by one space");
-                }
-                a = parts[0];
-                b = parts[1];
-            } else if (mg.isArray() && mg.size() == 2 && mg.get(0).isTextual() && mg.get(1).isTextual()) {
-                a = mg.get(0).asText();
-                b = mg.get(1).asText();
-            } else {
-                throw error("model.merges[" + r + "]", "neither \"a b\" nor [a, b]");
-            }
+            String a = merges.get(r)[0], b = merges.get(r)[1];
             Integer ia = vocab.get(a), ib = vocab.get(b);
             if (ia == null || ib == null) {
                 throw error("model.merges[" + r + "]", "token '" + (ia == null ? a : b) + "' is not in model.vocab");

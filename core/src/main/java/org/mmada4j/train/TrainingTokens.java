@@ -14,6 +14,12 @@ public record TrainingTokens(int bos, int eos, int mask, int soi, int eoi, int t
                 126093, 126347, 126349, 8192);
     }
 
+    /** The ids of a model's special-token map. */
+    public static TrainingTokens of(org.mmada4j.prompt.SpecialTokens t) {
+        return new TrainingTokens(t.bos(), t.eos(), t.mask(), t.soi(), t.eoi(), t.t2i(), t.mmu(), t.r2i(), t.iPad(),
+                t.endHeader(), t.imageOffset(), t.codebookSize());
+    }
+
     /** Token id of image code {@code code}. */
     public int imageId(int code) {
         if (code < 0 || code >= codebookSize) {

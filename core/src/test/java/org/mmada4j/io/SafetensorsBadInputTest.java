@@ -143,6 +143,23 @@ class SafetensorsBadInputTest {
     }
 
     @Test
+    void whatTheReferenceAcceptsOpensToo() throws Exception {
+        // Checked against safetensors 0.8: null metadata, unknown extra fields and trailing spaces are fine.
+        Path file = dir.resolve("lenient.safetensors");
+        Files.write(file, raw("{\"__metadata__\":null,\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4],"
+                + "\"extra\":[1]}}    ", 4));
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            assertEquals(Map.of(), f.metadata());
+            assertEquals(List.of("a"), List.copyOf(f.names()));
+        }
+    }
+
+    @Test
+    void byteOrderMarkIsRejectedAsTheReferenceDoes() throws Exception {
+        assertMentions(failure(raw("\uFEFF{}", 0)), "invalid header JSON");
+    }
+
+    @Test
     void missingTensorIsNamedWithTheFile() throws Exception {
         Path file = dir.resolve("ok.safetensors");
         SafetensorsWriter.write(file, List.of(TensorSpec.of("present", DType.F32, 1)), Map.of(), SafetensorsRoundTripTest.PATTERN);

@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@link Conv2d} (im2col + GEMM, channels-last) against its scalar twin {@link Conv2dReference}. */
 class Conv2dTest {
-    static final double ATOL = 2e-5;
+    // The GEMM accumulates in fp32 (the reference in double): partial sums of ~50 over 576-long
+    // patches leave ~1e-4 absolute error on results that cancel to small values.
+    static final double ATOL = 2e-4;
     static final double RTOL = 1e-5;
 
     static Stream<Arguments> geometries() {

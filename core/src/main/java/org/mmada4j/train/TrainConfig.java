@@ -1,0 +1,112 @@
+package org.mmada4j.train;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.mmada4j.data.ExampleKind;
+import org.mmada4j.data.LengthPolicy;
+import org.mmada4j.data.MalformedPolicy;
+
+/**
+ * A training run's settings, read from a plain {@code key = value} file (blank lines and {@code #}
+ * comments allowed; relative paths resolved against the file's directory). Unknown keys are errors,
+ * so a typo never silently falls back to a default. Keys and defaults: see {@link #KEYS} and the README.
+ *
+ * @param stage           pretrain (LM rows, 1/p-weighted, ÷ B·L) or sft (chat rows, prompt never masked)
+ * @param seqLength       row length L of every training sequence
+ * @param batchSize       sequences per micro-batch
+ * @param gradAccum       micro-batches per optimizer step
+ */
+public record TrainConfig(String stage, Path model, long initSeed, Path data, ExampleKind dataKind, Path output,
+                          long steps, int batchSize, int seqLength, int gradAccum, double lr, long warmupSteps,
+                          double minLrScale, double weightDecay, double beta1, double beta2, double adamEps,
+                          double maxGradNorm, long seed, long checkpointEvery, int keepCheckpoints,
+                          MalformedPolicy malformed, LengthPolicy tooLong, float maskEps) {
+
+    public static final Set<String> KEYS = Set.of("stage", "model", "init_seed", "data", "data_kind", "output", "steps",
+            "batch_size", "seq_length", "grad_accum", "lr", "warmup_steps", "min_lr_scale", "weight_decay", "beta1",
+            "beta2", "adam_eps", "max_grad_norm", "seed", "checkpoint_every", "keep_checkpoints", "malformed",
+            "too_long", "mask_eps");
+
+    public static TrainConfig load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        TreeSet<String> unknown = new TreeSet<>(p.stringPropertyNames());
+        unknown.removeAll(KEYS);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(file + ": unknown keys " + unknown + " (known: " + new TreeSet<>(KEYS) + ")");
+        }
+        Path base = file.toAbsolutePath().getParent();
+        Fields f = new Fields(p, file);
+        String stage = f.str("stage", "pretrain").toLowerCase(Locale.ROOT);
+        if (!stage.equals("pretrain") && !stage.equals("sft")) {
+            throw new IllegalArgumentException(file + ": stage must be pretrain or sft, got '" + stage + "' (grpo: not yet)");
+        }
+        TrainConfig c = new TrainConfig(stage,
+                base.resolve(f.required("model")), f.lng("init_seed", -1),
+                base.resolve(f.required("data")),
+                ExampleKind.parse(f.str("data_kind", stage.equals("sft") ? "chat" : "text")),
+                base.resolve(f.str("output", "runs/" + stage)),
+                f.lng("steps", 1000), (int) f.lng("batch_size", 4), (int) f.lng("seq_length", 128),
+                (int) f.lng("grad_accum", 1), f.dbl("lr", 5e-5), f.lng("warmup_steps", 0), f.dbl("min_lr_scale", 0.1),
+                f.dbl("weight_decay", 0.01), f.dbl("beta1", 0.9), f.dbl("beta2", 0.999), f.dbl("adam_eps", 1e-8),
+                f.dbl("max_grad_norm", 1.0), f.lng("seed", 10086), f.lng("checkpoint_every", 100),
+                (int) f.lng("keep_checkpoints", 2),
+                MalformedPolicy.valueOf(f.str("malformed", "fail").toUpperCase(Locale.ROOT)),
+                LengthPolicy.valueOf(f.str("too_long", "truncate").toUpperCase(Locale.ROOT)),
+                (float) f.dbl("mask_eps", 1e-3));
+        c.validate(file.toString());
+        return c;
+    }
+
+    void validate(String source) {
+        if (steps < 1 || batchSize < 1 || seqLength < 2 || gradAccum < 1 || checkpointEvery < 1 || keepCheckpoints < 1) {
+            throw new IllegalArgumentException(source + ": steps, batch_size, grad_accum, checkpoint_every, keep_checkpoints"
+                    + " must be ≥ 1 and seq_length ≥ 2");
+        }
+        if (stage.equals("pretrain") && dataKind != ExampleKind.TEXT || stage.equals("sft") && dataKind != ExampleKind.CHAT) {
+            throw new IllegalArgumentException(source + ": stage " + stage + " trains on "
+                    + (stage.equals("sft") ? "chat" : "text") + " data, data_kind is " + dataKind);
+        }
+    }
+
+    private record Fields(Properties p, Path file) {
+        String required(String k) {
+            String v = p.getProperty(k);
+            if (v == null || v.isBlank()) {
+                throw new IllegalArgumentException(file + ": missing required key '" + k + "'");
+            }
+            return v.trim();
+        }
+
+        String str(String k, String d) {
+            String v = p.getProperty(k);
+            return v == null ? d : v.trim();
+        }
+
+        long lng(String k, long d) {
+            String v = p.getProperty(k);
+            try {
+                return v == null ? d : Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(file + ": key '" + k + "' must be an integer, got '" + v + "'");
+            }
+        }
+
+        double dbl(String k, double d) {
+            String v = p.getProperty(k);
+            try {
+                return v == null ? d : Double.parseDouble(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(file + ": key '" + k + "' must be a number, got '" + v + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.mmada4j.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.mmada4j.data.ShuffledStream;
+import org.mmada4j.tensor.AttentionMask;
+
+/**
+ * The training loop of the LM stages (pretrain, sft): per optimizer step, {@code gradAccum}
+ * micro-batches (forward, loss, backward; gradients of loss/gradAccum accumulate), then clipping,
+ * the scheduled learning rate and one AdamW update. Every step appends a line to
+ * {@code output/metrics.jsonl}; every {@code checkpointEvery} steps and at the end a checkpoint is
+ * written atomically. Everything random (data order, noising) is in the checkpoint, so stopping and
+ * resuming gives bit-identical weights to an uninterrupted run.
+ *
+ * <p>A NaN or infinite loss stops the run before the update (the weights and the checkpoints on disk
+ * are the last good ones) with a {@link TrainingDivergedException} naming the step and the batch.
+ */
+public final class Trainer {
+    /** Progress callback (the CLI's progress line). */
+    public interface Listener {
+        void step(StepMetrics m);
+    }
+
+    /** What one optimizer step did. */
+    public record StepMetrics(long step, long totalSteps, double loss, double lr, float gradNorm, long tokens,
+                              double tokensPerSecond, long malformedSkipped, long tooLongSkipped) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TrainConfig cfg;
+    private final ModelTrainer model;
+    private final AdamW optimizer;
+    private final ShuffledStream stream;
+    private final TextBatches batches;
+    private final DiffusionLoss loss;
+    private final LearningRateSchedule schedule;
+    private SeededRandom rng;
+    private TrainingState state;
+
+    public Trainer(TrainConfig cfg, ModelTrainer model, AdamW optimizer, ShuffledStream stream, TextBatches batches,
+                   int maskId, TrainingState state) {
+        this.cfg = cfg;
+        this.model = model;
+        this.optimizer = optimizer;
+        this.stream = stream;
+        this.batches = batches;
+        this.loss = new DiffusionLoss(maskId, new DiffusionLoss.Coefficients(0, 1, 0));
+        this.schedule = new LearningRateSchedule(cfg.lr(), cfg.warmupSteps(), cfg.steps(), cfg.minLrScale());
+        this.state = state;
+        this.rng = SeededRandom.restore(state.rngState());
+        stream.seek(state.dataEpoch(), state.dataIndex());
+    }
+
+    /** The state a fresh run starts from. */
+    public static TrainingState initialState(long seed) {
+        return new TrainingState(0, 0, 0, seed, 0, Double.NaN);
+    }
+
+    public TrainingState state() {
+        return state;
+    }
+
+    /** Runs until {@code untilStep} (≤ cfg.steps) optimizer steps are done; returns the final state. */
+    public TrainingState run(long untilStep, Listener listener) throws IOException {
+        Path out = cfg.output();
+        Files.createDirectories(out);
+        Path ckpts = out.resolve("checkpoints");
+        long end = Math.min(untilStep, cfg.steps());
+        try (BufferedWriter metrics = Files.newBufferedWriter(out.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            while (state.step() < end) {
+                long t0 = System.nanoTime();
+                long step = state.step();
+                double lossSum = 0;
+                long tokens = 0;
+                for (int micro = 0; micro < cfg.gradAccum(); micro++) {
+                    long epoch = stream.epoch();
+                    long index = stream.index();
+                    DiffusionLoss.Batch b = batches.next(cfg.batchSize(), rng);
+                    DiffusionLoss.Result r = model.accumulate(loss, b, AttentionMask.none(), 1.0 / cfg.gradAccum());
+                    if (!Double.isFinite(r.total())) {
+                        throw new TrainingDivergedException(String.format(
+                                "loss is %s at step %d, micro-batch %d (data epoch %d, examples %d..%d); stopped before the"
+                                        + " update, the last checkpoint in %s is the last good state",
+                                r.total(), step + 1, micro, epoch, index, stream.index() - 1, ckpts), step + 1);
+                    }
+                    lossSum += r.total();
+                    tokens += (long) b.rows() * b.length();
+                }
+                double lr = schedule.at(step);
+                float norm = model.optimizerStep(optimizer, lr, (float) cfg.maxGradNorm());
+                double meanLoss = lossSum / cfg.gradAccum();
+                state = new TrainingState(step + 1, stream.epoch(), stream.index(), rng.state(),
+                        state.tokensSeen() + tokens, meanLoss);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                StepMetrics m = new StepMetrics(state.step(), cfg.steps(), meanLoss, lr, norm, state.tokensSeen(),
+                        tokens / seconds, stream.malformedSkipped(), batches.skippedTooLong());
+                ObjectNode line = JSON.createObjectNode();
+                line.put("step", m.step()).put("loss", m.loss()).put("lr", m.lr()).put("grad_norm", m.gradNorm())
+                        .put("tokens", m.tokens()).put("tokens_per_s", m.tokensPerSecond())
+                        .put("malformed_skipped", m.malformedSkipped()).put("too_long_skipped", m.tooLongSkipped());
+                metrics.write(JSON.writeValueAsString(line));
+                metrics.newLine();
+                metrics.flush();
+                if (listener != null) {
+                    listener.step(m);
+                }
+                if (state.step() % cfg.checkpointEvery() == 0 || state.step() == cfg.steps()) {
+                    TrainingCheckpoint.save(ckpts, model.params(), optimizer, state, cfg.keepCheckpoints(),
+                            TrainingCheckpoint.WriteObserver.NONE);
+                }
+            }
+        }
+        return state;
+    }
+
+    /** Writes a checkpoint of the current state now (e.g. when stopping early). */
+    public void checkpoint() throws IOException {
+        TrainingCheckpoint.save(cfg.output().resolve("checkpoints"), model.params(), optimizer, state,
+                cfg.keepCheckpoints(), TrainingCheckpoint.WriteObserver.NONE);
+    }
+}

@@ -1,0 +1,117 @@
+package org.mmada4j.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.mmada4j.data.ByteLevelTokenizer;
+import org.mmada4j.data.JsonlDataset;
+import org.mmada4j.data.ShuffledStream;
+import org.mmada4j.io.Checkpoint;
+import org.mmada4j.model.CheckpointNames;
+import org.mmada4j.model.ModelConfig;
+import org.mmada4j.model.RandomInit;
+import org.mmada4j.prompt.SpecialTokens;
+import org.mmada4j.tensor.ComputePool;
+import org.mmada4j.tensor.DType;
+import org.mmada4j.tensor.Tensor;
+import org.mmada4j.text.BpeTokenizer;
+import org.mmada4j.text.TextTokenizer;
+
+/**
+ * Assembles a run from a {@link TrainConfig}: the model's config, weights (the model directory's
+ * checkpoint, or a random init when {@code init_seed ≥ 0}) as fp32 master weights, its tokenizer
+ * ({@code tokenizer.json}, else the tiny models' byte-level stand-in), the dataset stream and the
+ * optimizer — or all of them from a checkpoint when resuming.
+ */
+public final class TrainingRun implements AutoCloseable {
+    private final JsonlDataset dataset;
+    private final Trainer trainer;
+    private final ModelConfig modelConfig;
+
+    private TrainingRun(JsonlDataset dataset, Trainer trainer, ModelConfig modelConfig) {
+        this.dataset = dataset;
+        this.trainer = trainer;
+        this.modelConfig = modelConfig;
+    }
+
+    /** @param resume a checkpoint directory, or a run's checkpoints root (its {@code latest}), or null */
+    public static TrainingRun open(TrainConfig cfg, Path resume, ComputePool pool) throws IOException {
+        Path modelDir = cfg.model();
+        ModelConfig mc = ModelConfig.load(modelDir.resolve("config.json"));
+        TextTokenizer tokenizer;
+        SpecialTokens tokens;
+        if (Files.exists(modelDir.resolve("tokenizer.json"))) {
+            tokenizer = BpeTokenizer.load(modelDir.resolve("tokenizer.json"));
+            tokens = SpecialTokens.load(modelDir, OptionalInt.of(tokenizer.size()));
+        } else {
+            tokens = SpecialTokens.load(modelDir, OptionalInt.empty());
+            Map<String, Integer> specials = new java.util.HashMap<>();
+            tokens.toMap().forEach((k, v) -> {
+                if (k.startsWith("<|") || k.startsWith("[")) {
+                    specials.put(k, v);
+                }
+            });
+            tokenizer = new ByteLevelTokenizer(0, tokens.imageOffset(), specials);
+        }
+        ParameterSet params;
+        AdamW.Hyper hyper = new AdamW.Hyper(cfg.beta1(), cfg.beta2(), cfg.adamEps(), cfg.weightDecay());
+        AdamW optimizer;
+        TrainingState state;
+        if (resume != null) {
+            TrainingCheckpoint.Loaded l = Files.exists(resume.resolve(TrainingCheckpoint.LATEST))
+                    ? TrainingCheckpoint.loadLatest(resume) : TrainingCheckpoint.load(resume);
+            params = l.params();
+            optimizer = l.optimizer();
+            state = l.state();
+        } else {
+            params = cfg.initSeed() >= 0 ? fromTensors(mc, new RandomInit(mc, DType.F32, cfg.initSeed()).materialize())
+                    : load(mc, modelDir);
+            optimizer = new AdamW(hyper, params);
+            state = Trainer.initialState(cfg.seed());
+        }
+        JsonlDataset ds = JsonlDataset.open(cfg.data(), cfg.dataKind());
+        ShuffledStream stream = new ShuffledStream(ds, cfg.seed(), cfg.malformed());
+        TextBatches batches = new TextBatches(stream, tokenizer, tokens, cfg.stage().equals("sft"), cfg.seqLength(),
+                cfg.tooLong(), cfg.maskEps());
+        ModelTrainer mt = new ModelTrainer(mc, params, pool);
+        return new TrainingRun(ds, new Trainer(cfg, mt, optimizer, stream, batches, tokens.mask(), state), mc);
+    }
+
+    public Trainer trainer() {
+        return trainer;
+    }
+
+    public ModelConfig modelConfig() {
+        return modelConfig;
+    }
+
+    /** The model directory's weights, widened to fp32 master weights in checkpoint order. */
+    static ParameterSet load(ModelConfig mc, Path dir) throws IOException {
+        try (Checkpoint ck = Checkpoint.open(dir)) {
+            Map<String, Tensor> tensors = new java.util.HashMap<>();
+            for (String name : ck.names()) {
+                tensors.put(name, ck.get(name));
+            }
+            return fromTensors(mc, tensors);
+        }
+    }
+
+    static ParameterSet fromTensors(ModelConfig mc, Map<String, Tensor> tensors) {
+        ParameterSet p = new ParameterSet();
+        for (Map.Entry<String, long[]> e : CheckpointNames.expectedShapes(mc).entrySet()) {
+            Tensor t = tensors.get(e.getKey());
+            if (t == null) {
+                throw new IllegalArgumentException("model weights lack tensor " + e.getKey());
+            }
+            p.add(e.getKey(), e.getValue(), t.toFloatArray());
+        }
+        return p;
+    }
+
+    @Override
+    public void close() throws IOException {
+        dataset.close();
+    }
+}

@@ -1,0 +1,114 @@
+package org.mmada4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mmada4j.tensor.ComputePool;
+
+/** The training loop on the bundled tiny model: resume exactness, learning, divergence handling. */
+class TrainerTest {
+    static final Path TINY = Path.of("../models/mmada-tiny").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    Path corpus() throws IOException {
+        List<String> lines = new ArrayList<>();
+        String[] s = {"the cat sat on the mat.", "the dog sat on the log.", "a cat and a dog.", "the mat is red."};
+        for (int i = 0; i < 16; i++) {
+            lines.add("{\"text\": \"" + s[i % s.length] + "\"}");
+        }
+        Path f = dir.resolve("corpus.jsonl");
+        Files.write(f, lines);
+        return f;
+    }
+
+    TrainConfig config(String name, String... extra) throws IOException {
+        corpus();
+        List<String> lines = new ArrayList<>(List.of("stage = pretrain", "model = " + TINY, "data = corpus.jsonl",
+                "output = " + name, "batch_size = 4", "seq_length = 24", "lr = 3e-3", "warmup_steps = 2",
+                "min_lr_scale = 0.1", "seed = 7", "init_seed = 3"));
+        lines.addAll(List.of(extra));
+        Path f = dir.resolve(name + ".properties");
+        Files.write(f, lines);
+        return TrainConfig.load(f);
+    }
+
+    @Test
+    void stopAndResumeGivesBitIdenticalWeights() throws IOException {
+        ComputePool pool = ComputePool.shared();
+        TrainConfig straight = config("straight", "steps = 6", "checkpoint_every = 3", "grad_accum = 2");
+        try (TrainingRun run = TrainingRun.open(straight, null, pool)) {
+            run.trainer().run(6, null);
+        }
+        TrainConfig split = config("split", "steps = 6", "checkpoint_every = 3", "grad_accum = 2");
+        try (TrainingRun run = TrainingRun.open(split, null, pool)) {
+            assertEquals(3, run.trainer().run(3, null).step());
+        }
+        try (TrainingRun run = TrainingRun.open(split, split.output().resolve("checkpoints"), pool)) {
+            assertEquals(3, run.trainer().state().step(), "resumed at the checkpoint");
+            run.trainer().run(6, null);
+        }
+        TrainingCheckpoint.Loaded a = TrainingCheckpoint.loadLatest(straight.output().resolve("checkpoints"));
+        TrainingCheckpoint.Loaded b = TrainingCheckpoint.loadLatest(split.output().resolve("checkpoints"));
+        assertEquals(6, a.state().step());
+        assertEquals(a.state(), b.state());
+        for (String n : a.params().names()) {
+            assertArrayEquals(a.params().get(n), b.params().get(n), n + " (weights)");
+            assertArrayEquals(a.optimizer().secondMoment().get(n), b.optimizer().secondMoment().get(n), n + " (Adam v)");
+        }
+        assertEquals(losses(straight.output()), losses(split.output()), "per-step losses");
+    }
+
+    @Test
+    void pretrainingDrivesTheLossDown() throws IOException {
+        TrainConfig cfg = config("learn", "steps = 60", "checkpoint_every = 60");
+        try (TrainingRun run = TrainingRun.open(cfg, null, ComputePool.shared())) {
+            run.trainer().run(60, null);
+        }
+        List<Double> l = losses(cfg.output());
+        double first = l.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double last = l.subList(l.size() - 5, l.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        assertTrue(last < 0.5 * first, "loss " + first + " -> " + last);
+    }
+
+    @Test
+    void divergenceStopsNamingStepAndBatchAndKeepsLastCheckpoint() throws IOException {
+        TrainConfig cfg = config("nan", "steps = 10", "checkpoint_every = 1", "lr = 1e30", "warmup_steps = 0",
+                "max_grad_norm = 0");
+        try (TrainingRun run = TrainingRun.open(cfg, null, ComputePool.shared())) {
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> run.trainer().run(10, null));
+            assertTrue(e.getMessage().contains("at step " + e.step()) && e.getMessage().contains("examples"), e.getMessage());
+            TrainingCheckpoint.Loaded last = TrainingCheckpoint.loadLatest(cfg.output().resolve("checkpoints"));
+            assertEquals(e.step() - 1, last.state().step(), "the last good checkpoint is the step before");
+            assertTrue(Double.isFinite(last.state().lastLoss()));
+        }
+    }
+
+    @Test
+    void configRejectsUnknownKeysAndWrongDataKind() throws IOException {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config("bad", "stpes = 3"));
+        assertTrue(e.getMessage().contains("stpes"));
+        e = assertThrows(IllegalArgumentException.class, () -> config("bad2", "data_kind = chat"));
+        assertTrue(e.getMessage().contains("data_kind"));
+    }
+
+    static List<Double> losses(Path out) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<Double> l = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+            l.add(json.readTree(line).get("loss").asDouble());
+        }
+        return l;
+    }
+}
