@@ -75,7 +75,7 @@ public final class InpaintTextCommand implements Callable<Integer> {
             TextSampler.Result r = new TextSampler(new ModelPredictor(m), tok.mask()).fill(new int[][] {x}, null, 0, p,
                     new SeededRandom(seed), new SamplingSupport.Progress("infill", false));
             int[] row = r.ids()[0];
-            System.out.println(tz.decode(java.util.Arrays.copyOfRange(row, 1, row.length), true));
+            System.out.println(org.mmada4j.sample.Answers.text(java.util.Arrays.copyOfRange(row, 1, row.length), tok, tz));
         }
         return 0;
     }
