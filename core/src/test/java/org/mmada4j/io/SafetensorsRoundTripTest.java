@@ -191,4 +191,29 @@ class SafetensorsRoundTripTest {
             assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
         }
     }
+
+    @Test
+    void rewritingACheckpointRemovesTheFilesTheNewOneDoesNotUse() throws Exception {
+        List<TensorSpec> four = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            four.add(TensorSpec.of("w" + i, DType.F32, 4)); // 16 bytes each
+        }
+        SafetensorsWriter.write(dir.resolve(Checkpoint.SINGLE_NAME), four.subList(0, 1), Map.of(), PATTERN);
+        SafetensorsWriter.writeSharded(dir, four, Map.of(), 16, PATTERN); // 4 shards; model.safetensors goes
+        Files.writeString(dir.resolve("notes.txt"), "kept");
+        SafetensorsWriter.writeSharded(dir, four, Map.of(), 32, PATTERN); // 2 shards; the 4-shard files go
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.Set.of("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors",
+                    Checkpoint.INDEX_NAME, "notes.txt"),
+                    files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+        try (Checkpoint c = Checkpoint.open(dir)) {
+            assertEquals(4, c.names().size());
+        }
+        SafetensorsWriter.writeSharded(dir, four, Map.of(), 1 << 20, PATTERN); // one file again
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.Set.of(Checkpoint.SINGLE_NAME, "notes.txt"),
+                    files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
 }
