@@ -62,7 +62,7 @@ public final class SafetensorsWriter {
             throws IOException {
         byte[] header = header(specs, metadata);
         Path tmp = AtomicFiles.temporarySibling(file);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             writeData(tmp, header, specs, filler, arena.allocate(CHUNK_BYTES, 64));
             AtomicFiles.commit(tmp, file);
         } finally {
@@ -111,7 +111,7 @@ public final class SafetensorsWriter {
         List<Path> temps = new ArrayList<>();
         ObjectNode weightMap = SafetensorsHeader.JSON.createObjectNode();
         long totalSize = 0;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment chunk = arena.allocate(CHUNK_BYTES, 64);
             for (int k = 0; k < n; k++) {
                 String name = String.format("model-%05d-of-%05d.safetensors", k + 1, n);

@@ -216,4 +216,20 @@ class SafetensorsRoundTripTest {
                     files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
         }
     }
+
+    @Test
+    void fillersMayWriteTheChunkFromOtherThreads() throws Exception {
+        Path file = dir.resolve("parallel.safetensors");
+        List<TensorSpec> specs = List.of(TensorSpec.of("w", DType.U8, 4096));
+        SafetensorsWriter.write(file, specs, Map.of(), (spec, offset, chunk) ->
+                org.mmada4j.tensor.ComputePool.shared().parallelFor(4, t -> {
+                    long part = chunk.byteSize() / 4;
+                    for (long i = t * part; i < (t + 1) * part; i++) {
+                        chunk.set(ValueLayout.JAVA_BYTE, i, expected(spec.name(), offset + i));
+                    }
+                }));
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            assertPattern("w", f.bytes("w"));
+        }
+    }
 }
