@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,24 +20,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.mmada4j.tensor.Tensor;
 
 /**
  * Writes safetensors files and sharded checkpoints that {@link Checkpoint} and the reference
  * library read.
  *
- * <p>Contract: tensors are laid out in the order given (the {@code Map} convenience sorts by name),
- * the header keys in the same order after {@code __metadata__}, the header padded with spaces to a
- * multiple of 8 bytes, so equal inputs give byte-identical files. Data streams through one fixed
- * native chunk ({@link TensorFiller}), so any size can be written with a small heap. Every file is
- * written to a temporary sibling, forced to disk and renamed over the target: if anything fails
- * (the filler included), the temporary files are deleted and files already at the targets are left
- * as they were. A sharded write renames its shards only after all of them are complete, then
- * writes the index.
+ * <p>Contract: tensors are laid out contiguously in the order given (the {@code Map} convenience
+ * sorts by name), header keys in the same order after {@code __metadata__} (its keys sorted), the
+ * header padded with spaces to a multiple of 8 bytes, so equal inputs give byte-identical files
+ * (and the reference library's file when given its order). Data streams through one fixed native
+ * chunk ({@link TensorFiller}), so any size is written with a small heap. Every file is written to
+ * a temporary sibling, forced to disk and renamed over the target: if anything fails (the filler
+ * included), the temporaries are deleted and files already at the targets are left as they were.
+ * A sharded write renames nothing until all shards and the index are complete. Because the target
+ * is replaced, not overwritten, tensors mapped from it stay valid: a checkpoint can be rewritten
+ * from its own views.
  */
 public final class SafetensorsWriter {
     /** Chunk size: a multiple of 24 bytes (see {@link TensorFiller}), large enough for fast writes. */
     static final int CHUNK_BYTES = 24 << 19; // 12 MiB
+    private static final Pattern STALE_SHARD = Pattern.compile("model-\\d{5}-of-\\d{5}\\.safetensors");
 
     private SafetensorsWriter() {
     }
@@ -59,7 +64,7 @@ public final class SafetensorsWriter {
             throws IOException {
         byte[] header = header(specs, metadata);
         Path tmp = AtomicFiles.temporarySibling(file);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             writeData(tmp, header, specs, filler, arena.allocate(CHUNK_BYTES, 64));
             AtomicFiles.commit(tmp, file);
         } finally {
@@ -73,7 +78,10 @@ public final class SafetensorsWriter {
      * each (a larger tensor gets a shard of its own; tensors are never split) and
      * {@value Checkpoint#INDEX_NAME} with {@code metadata.total_size} (bytes of tensor data) and
      * {@code weight_map}. When everything fits one shard it writes {@value Checkpoint#SINGLE_NAME}
-     * and no index (deleting a stale index, which would otherwise take precedence).
+     * and no index. All files are complete (as temporaries) before the first rename; then files of
+     * an earlier checkpoint in {@code dir} that the new one does not use ({@code model.safetensors},
+     * the index, other {@code model-*-of-*.safetensors}) are deleted, as Hugging Face's
+     * {@code save_pretrained} does, so they can neither shadow the new checkpoint nor waste disk.
      *
      * @return the files written, index last
      */
@@ -97,7 +105,7 @@ public final class SafetensorsWriter {
         if (groups.size() <= 1) {
             Path single = dir.resolve(Checkpoint.SINGLE_NAME);
             write(single, specs, metadata, filler);
-            Files.deleteIfExists(dir.resolve(Checkpoint.INDEX_NAME));
+            deleteStale(dir, List.of(single));
             return List.of(single);
         }
         int n = groups.size();
@@ -105,21 +113,26 @@ public final class SafetensorsWriter {
         List<Path> temps = new ArrayList<>();
         ObjectNode weightMap = SafetensorsHeader.JSON.createObjectNode();
         long totalSize = 0;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment chunk = arena.allocate(CHUNK_BYTES, 64);
             for (int k = 0; k < n; k++) {
                 String name = String.format("model-%05d-of-%05d.safetensors", k + 1, n);
-                Path target = dir.resolve(name);
-                Path tmp = AtomicFiles.temporarySibling(target);
-                targets.add(target);
-                temps.add(tmp);
-                writeData(tmp, header(groups.get(k), metadata), groups.get(k), filler, chunk);
+                targets.add(dir.resolve(name));
+                temps.add(AtomicFiles.temporarySibling(targets.get(k)));
+                writeData(temps.get(k), header(groups.get(k), metadata), groups.get(k), filler, chunk);
                 for (TensorSpec s : groups.get(k)) {
                     weightMap.put(s.name(), name);
                     totalSize += s.byteSize();
                 }
             }
-            for (int k = 0; k < n; k++) {
+            ObjectNode index = SafetensorsHeader.JSON.createObjectNode();
+            index.putObject("metadata").put("total_size", totalSize);
+            index.set("weight_map", weightMap);
+            targets.add(dir.resolve(Checkpoint.INDEX_NAME));
+            temps.add(AtomicFiles.temporarySibling(targets.get(n)));
+            Files.write(temps.get(n), SafetensorsHeader.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
+            // Renames only from here: the window in which old and new files mix is as short as it gets.
+            for (int k = 0; k <= n; k++) {
                 AtomicFiles.commit(temps.get(k), targets.get(k));
             }
         } finally {
@@ -127,13 +140,23 @@ public final class SafetensorsWriter {
                 Files.deleteIfExists(tmp);
             }
         }
-        ObjectNode index = SafetensorsHeader.JSON.createObjectNode();
-        index.putObject("metadata").put("total_size", totalSize);
-        index.set("weight_map", weightMap);
-        Path indexFile = dir.resolve(Checkpoint.INDEX_NAME);
-        AtomicFiles.write(indexFile, SafetensorsHeader.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
-        targets.add(indexFile);
+        deleteStale(dir, targets);
         return List.copyOf(targets);
+    }
+
+    /** Deletes checkpoint files in {@code dir} that {@code keep} does not list (see {@link #writeSharded}). */
+    private static void deleteStale(Path dir, List<Path> keep) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> {
+            String name = p.getFileName().toString();
+            return name.equals(Checkpoint.SINGLE_NAME) || name.equals(Checkpoint.INDEX_NAME)
+                    || STALE_SHARD.matcher(name).matches();
+        })) {
+            for (Path p : ds) {
+                if (!keep.contains(p)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     /** A filler that copies each tensor's bytes from {@code tensors} (heap or native memory). */

@@ -62,14 +62,42 @@ public final class Conv2d {
      */
     public static void forward(ComputePool pool, ConvSpec s, float[] in, int h, int w,
                                Tensor packed, float[] bias, float[] out) {
+        if (packed.rank() != 2 || packed.dim(0) != s.cout() || packed.dim(1) != s.patch()) {
+            throw new IllegalArgumentException("packed conv weight " + packed + " does not match " + s);
+        }
+        run(pool, s, in, h, w, bias, out, (a, lda, c, cOff, m) ->
+                Gemm.matmulNT(pool, a, 0, lda, packed, 0, c, cOff, s.cout(), m, s.cout(), lda, true));
+    }
+
+    /**
+     * The same with the weight in {@link Gemm}'s panel layout ({@link PackedWeight#pack} of
+     * {@link #packWeight}'s output): no per-call packing of B; bit-identical results.
+     */
+    public static void forward(ComputePool pool, ConvSpec s, float[] in, int h, int w,
+                               PackedWeight packed, float[] bias, float[] out) {
+        if (packed.n() != s.cout() || packed.k() != s.patch()) {
+            throw new IllegalArgumentException("packed conv weight [" + packed.n() + ", " + packed.k()
+                    + "] does not match " + s);
+        }
+        run(pool, s, in, h, w, bias, out, (a, lda, c, cOff, m) ->
+                Gemm.matmulNT(pool, a, 0, lda, packed, c, cOff, s.cout(), m, true));
+    }
+
+    /** {@code C[m, cout] += A[m, lda] · Wᵀ} for one tile, C starting at {@code cOff}. */
+    private interface TileProduct {
+        void run(float[] a, int lda, float[] c, int cOff, int m);
+    }
+
+    private static void run(ComputePool pool, ConvSpec s, float[] in, int h, int w, float[] bias, float[] out,
+                            TileProduct product) {
         int ho = s.outHeight(h);
         int wo = s.outWidth(w);
         int patch = s.patch();
-        checkShapes(s, in, h, w, packed, bias, out, ho * wo);
+        checkShapes(s, in, h, w, bias, out, ho * wo);
         int pixels = ho * wo;
         fillBias(out, pixels, s.cout(), bias);
         if (s.isPointwise()) {
-            Gemm.matmulNT(pool, in, 0, s.cin(), packed, 0, out, 0, s.cout(), pixels, s.cout(), s.cin(), true);
+            product.run(in, s.cin(), out, 0, pixels);
             return;
         }
         int tile = Math.max(1, Math.min(pixels, TILE_FLOATS / patch));
@@ -83,7 +111,7 @@ public final class Conv2d {
                 int to = Math.min(start + n, from + IM2COL_CHUNK);
                 im2col(s, in, h, w, wo, from, to, cols, (from - start) * patch);
             });
-            Gemm.matmulNT(pool, cols, 0, patch, packed, 0, out, p0 * s.cout(), s.cout(), n, s.cout(), patch, true);
+            product.run(cols, patch, out, p0 * s.cout(), n);
         }
     }
 
@@ -136,13 +164,9 @@ public final class Conv2d {
         return buf;
     }
 
-    private static void checkShapes(ConvSpec s, float[] in, int h, int w, Tensor packed, float[] bias,
-                                    float[] out, int outPixels) {
+    private static void checkShapes(ConvSpec s, float[] in, int h, int w, float[] bias, float[] out, int outPixels) {
         if (in.length < (long) h * w * s.cin()) {
             throw new IllegalArgumentException("conv input has " + in.length + " floats, needs " + h + "x" + w + "x" + s.cin());
-        }
-        if (packed.rank() != 2 || packed.dim(0) != s.cout() || packed.dim(1) != s.patch()) {
-            throw new IllegalArgumentException("packed conv weight " + packed + " does not match " + s);
         }
         if (bias != null && bias.length != s.cout()) {
             throw new IllegalArgumentException("conv bias has " + bias.length + " values, needs " + s.cout());

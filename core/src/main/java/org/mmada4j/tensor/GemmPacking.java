@@ -111,13 +111,30 @@ final class GemmPacking {
         long ldb = b.dim(-1);
         DType dt = b.dtype();
         int padded = roundUp(cols, NR);
+        float[] stage = L == 16 ? new float[3 * L * L] : null;
         for (int g = 0; g < padded; g += L) {
             int dBase = dOff + (g / NR) * kb * NR + g % NR;
             int rowsValid = Math.max(0, Math.min(L, cols - g));
             long row0 = bRow0 + j0 + g;
             if (L == 16 && rowsValid > 0) {
-                for (int p = 0; p < kb; p += L) {
-                    transpose16(seg, dt, ldb, row0, rowsValid, p0 + p, Math.min(L, kb - p), dst, dBase + p * NR);
+                int p = 0;
+                if (dt != DType.F32) {
+                    // 16-bit weights: one 512-bit load holds 32 steps of a row; its even and odd halves
+                    // widen with a shift or a mask and are transposed separately (no lane conversion).
+                    for (; p + 2 * L <= kb; p += 2 * L) {
+                        for (int t = 0; t < L; t++) {
+                            stageHalves(seg, dt, t < rowsValid ? (row0 + t) * ldb + p0 + p : -1, stage, t * L);
+                        }
+                        transpose16(stage, 0, L, dst, dBase + p * NR, 2 * NR, stage);
+                        transpose16(stage, L * L, L, dst, dBase + (p + 1) * NR, 2 * NR, stage);
+                    }
+                }
+                for (; p < kb; p += L) {
+                    int steps = Math.min(L, kb - p);
+                    for (int t = 0; t < L; t++) {
+                        stageRow(seg, dt, t < rowsValid ? (row0 + t) * ldb + p0 + p : -1, steps, stage, t * L);
+                    }
+                    transpose16(stage, 0, steps, dst, dBase + p * NR, NR, stage);
                 }
             } else {
                 for (int p = 0; p < kb; p++) {
@@ -130,30 +147,62 @@ final class GemmPacking {
         }
     }
 
-    /** Loads a 16×16 block (16 rows of B, 16 steps), transposes it in registers, stores 16 lanes per step. */
-    private static void transpose16(MemorySegment seg, DType dt, long ldb, long row0, int rows, long p, int steps,
-                                    float[] dst, int d) {
-        FloatVector r0 = row(seg, dt, ldb, row0, 0, rows, p, steps);
-        FloatVector r1 = row(seg, dt, ldb, row0, 1, rows, p, steps);
-        FloatVector r2 = row(seg, dt, ldb, row0, 2, rows, p, steps);
-        FloatVector r3 = row(seg, dt, ldb, row0, 3, rows, p, steps);
-        FloatVector r4 = row(seg, dt, ldb, row0, 4, rows, p, steps);
-        FloatVector r5 = row(seg, dt, ldb, row0, 5, rows, p, steps);
-        FloatVector r6 = row(seg, dt, ldb, row0, 6, rows, p, steps);
-        FloatVector r7 = row(seg, dt, ldb, row0, 7, rows, p, steps);
-        FloatVector r8 = row(seg, dt, ldb, row0, 8, rows, p, steps);
-        FloatVector r9 = row(seg, dt, ldb, row0, 9, rows, p, steps);
-        FloatVector r10 = row(seg, dt, ldb, row0, 10, rows, p, steps);
-        FloatVector r11 = row(seg, dt, ldb, row0, 11, rows, p, steps);
-        FloatVector r12 = row(seg, dt, ldb, row0, 12, rows, p, steps);
-        FloatVector r13 = row(seg, dt, ldb, row0, 13, rows, p, steps);
-        FloatVector r14 = row(seg, dt, ldb, row0, 14, rows, p, steps);
-        FloatVector r15 = row(seg, dt, ldb, row0, 15, rows, p, steps);
+    // Vectors never cross a method boundary here: C2 does not inline methods this large, and a vector
+    // passed or returned through a call is boxed on the heap. Rows go through a small staging array.
+
+    /** Widens {@code count} steps from flat index {@code elem} (or zeros when elem < 0) into st[so, so+16). */
+    private static void stageRow(MemorySegment seg, DType dt, long elem, int count, float[] st, int so) {
+        if (elem < 0) {
+            FloatVector.zero(F).intoArray(st, so);
+        } else {
+            load(seg, dt, elem, count).intoArray(st, so);
+        }
+    }
+
+    /** 32 steps of a 16-bit row: even steps into st[so, so+16), odd steps into st[so+256, so+272). */
+    private static void stageHalves(MemorySegment seg, DType dt, long elem, float[] st, int so) {
+        if (elem < 0) {
+            FloatVector.zero(F).intoArray(st, so);
+            FloatVector.zero(F).intoArray(st, so + L * L);
+            return;
+        }
+        IntVector w = IntVector.fromMemorySegment(I, seg, elem * 2, LE);
+        if (dt == DType.BF16) {
+            w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(st, so);
+            w.and(0xffff0000).reinterpretAsFloats().intoArray(st, so + L * L);
+        } else {
+            f16ToFloat(w.and(0xffff)).intoArray(st, so);
+            f16ToFloat(w.lanewise(VectorOperators.LSHR, 16)).intoArray(st, so + L * L);
+        }
+    }
+
+    /**
+     * Transposes the 16×16 block st[so..so+256) (row t at so + 16t) in registers and stores its
+     * columns: column t (16 lanes, one per B row) at dst[d + t·stride] for t < steps.
+     */
+    private static void transpose16(float[] st, int so, int steps, float[] dst, int d, int stride, float[] spill) {
+        FloatVector r0 = FloatVector.fromArray(F, st, so);
+        FloatVector r1 = FloatVector.fromArray(F, st, so + 16);
+        FloatVector r2 = FloatVector.fromArray(F, st, so + 32);
+        FloatVector r3 = FloatVector.fromArray(F, st, so + 48);
+        FloatVector r4 = FloatVector.fromArray(F, st, so + 64);
+        FloatVector r5 = FloatVector.fromArray(F, st, so + 80);
+        FloatVector r6 = FloatVector.fromArray(F, st, so + 96);
+        FloatVector r7 = FloatVector.fromArray(F, st, so + 112);
+        FloatVector r8 = FloatVector.fromArray(F, st, so + 128);
+        FloatVector r9 = FloatVector.fromArray(F, st, so + 144);
+        FloatVector r10 = FloatVector.fromArray(F, st, so + 160);
+        FloatVector r11 = FloatVector.fromArray(F, st, so + 176);
+        FloatVector r12 = FloatVector.fromArray(F, st, so + 192);
+        FloatVector r13 = FloatVector.fromArray(F, st, so + 208);
+        FloatVector r14 = FloatVector.fromArray(F, st, so + 224);
+        FloatVector r15 = FloatVector.fromArray(F, st, so + 240);
         for (int s = 0; s < 4; s++) {
             FloatVector lo = SEL_LO[s];
             FloatVector hi = SEL_HI[s];
-            // Pairs (i, i + 2^s) for every i whose bit s is 0, written out for s = 0..3 by relabelling:
-            // after each stage the vectors are renamed so that the next stage again pairs neighbours.
+            // Stage s pairs neighbours (2i, 2i+1) and swaps the pair bit with lane bit s; renaming the
+            // results (lo halves first) rotates the row-index bits so that the next stage again pairs
+            // neighbours. After four stages row and lane bits have traded places: the transpose.
             FloatVector t0 = lo.selectFrom(r0, r1);
             FloatVector t1 = hi.selectFrom(r0, r1);
             FloatVector t2 = lo.selectFrom(r2, r3);
@@ -170,41 +219,37 @@ final class GemmPacking {
             FloatVector t13 = hi.selectFrom(r12, r13);
             FloatVector t14 = lo.selectFrom(r14, r15);
             FloatVector t15 = hi.selectFrom(r14, r15);
-            // Relabel: new neighbours (2i, 2i+1) must be old rows differing in the next bit. Mapping
-            // row index bits (b3 b2 b1 b0) -> (b0 b3 b2 b1) rotates which bit the pairs differ in.
             r0 = t0; r1 = t2; r2 = t4; r3 = t6; r4 = t8; r5 = t10; r6 = t12; r7 = t14;
             r8 = t1; r9 = t3; r10 = t5; r11 = t7; r12 = t9; r13 = t11; r14 = t13; r15 = t15;
         }
-        // After four rotations every row index is back in its original bit order.
-        store(r0, dst, d, 0, steps);
-        store(r1, dst, d, 1, steps);
-        store(r2, dst, d, 2, steps);
-        store(r3, dst, d, 3, steps);
-        store(r4, dst, d, 4, steps);
-        store(r5, dst, d, 5, steps);
-        store(r6, dst, d, 6, steps);
-        store(r7, dst, d, 7, steps);
-        store(r8, dst, d, 8, steps);
-        store(r9, dst, d, 9, steps);
-        store(r10, dst, d, 10, steps);
-        store(r11, dst, d, 11, steps);
-        store(r12, dst, d, 12, steps);
-        store(r13, dst, d, 13, steps);
-        store(r14, dst, d, 14, steps);
-        store(r15, dst, d, 15, steps);
-    }
-
-    private static void store(FloatVector v, float[] dst, int d, int t, int steps) {
-        if (t < steps) {
-            v.intoArray(dst, d + t * NR);
+        boolean all = steps == 16;
+        int o = all ? d : 0;
+        int st2 = all ? stride : 16;
+        float[] out = all ? dst : spill;
+        if (!all) {
+            o = 2 * L * L;  // the spill area after both staged blocks
         }
-    }
-
-    private static FloatVector row(MemorySegment seg, DType dt, long ldb, long row0, int t, int rows, long p, int steps) {
-        if (t >= rows) {
-            return FloatVector.zero(F);
+        r0.intoArray(out, o);
+        r1.intoArray(out, o + st2);
+        r2.intoArray(out, o + 2 * st2);
+        r3.intoArray(out, o + 3 * st2);
+        r4.intoArray(out, o + 4 * st2);
+        r5.intoArray(out, o + 5 * st2);
+        r6.intoArray(out, o + 6 * st2);
+        r7.intoArray(out, o + 7 * st2);
+        r8.intoArray(out, o + 8 * st2);
+        r9.intoArray(out, o + 9 * st2);
+        r10.intoArray(out, o + 10 * st2);
+        r11.intoArray(out, o + 11 * st2);
+        r12.intoArray(out, o + 12 * st2);
+        r13.intoArray(out, o + 13 * st2);
+        r14.intoArray(out, o + 14 * st2);
+        r15.intoArray(out, o + 15 * st2);
+        if (!all) {
+            for (int t = 0; t < steps; t++) {
+                System.arraycopy(spill, 2 * L * L + t * 16, dst, d + t * stride, 16);
+            }
         }
-        return load(seg, dt, (row0 + t) * ldb + p, steps);
     }
 
     // ---------------------------------------------------------------- B stored [K, N] (matmulNN)
@@ -258,7 +303,7 @@ final class GemmPacking {
     private static IntVector shorts(MemorySegment seg, long elem, int count) {
         ShortVector s = count == L ? ShortVector.fromMemorySegment(SH, seg, elem * 2, LE)
                 : ShortVector.fromMemorySegment(SH, seg, elem * 2, LE, SH.indexInRange(0, count));
-        return (IntVector) s.convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0);
+        return ((IntVector) s.convertShape(VectorOperators.S2I, I, 0)).and(0xffff);
     }
 
     /** bf16 is the upper half of an fp32. */

@@ -81,6 +81,21 @@ public final class ModelTrainer {
     }
 
     /**
+     * Forward and backward of a plain weighted token cross-entropy {@code Σ w·CE} over ids [rows, length]
+     * (e.g. weights 1/T everywhere: the mean CE the PyTorch peer benchmark trains). Returns the loss.
+     */
+    public double accumulateCrossEntropy(int[] ids, int[] labels, double[] weights, int rows, int length,
+                                         AttentionMask mask) {
+        Logits logits = model.forward(state, ids, rows, length, mask, LogitsSpec.all());
+        int vocab = config.embeddingSize();
+        float[] z = logits.data().length == rows * length * vocab ? logits.data() : logits.toArray();
+        float[] d = new float[rows * length * vocab];
+        double loss = TokenCrossEntropy.forwardBackward(pool, z, rows * length, vocab, labels, weights, null, d);
+        backward.backward(state, ids, rows, length, mask, d, gradView);
+        return loss;
+    }
+
+    /**
      * Clips the accumulated gradients to {@code maxNorm} (≤ 0: no clipping), applies one AdamW update
      * at {@code lr} and zeroes the gradients. Returns the pre-clip gradient norm.
      */

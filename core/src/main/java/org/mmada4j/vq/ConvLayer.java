@@ -3,15 +3,16 @@ package org.mmada4j.vq;
 import org.mmada4j.tensor.ComputePool;
 import org.mmada4j.tensor.Conv2d;
 import org.mmada4j.tensor.ConvSpec;
+import org.mmada4j.tensor.PackedWeight;
 import org.mmada4j.tensor.Tensor;
 
 /** One {@code nn.Conv2d} with bias: its geometry, its weight repacked for {@link Conv2d}, its bias. */
 final class ConvLayer {
     private final ConvSpec spec;
-    private final Tensor packed; // [cout, kh·kw·cin]
+    private final PackedWeight packed; // [cout, kh·kw·cin] in Gemm's panel layout
     private final float[] bias;  // [cout]
 
-    private ConvLayer(ConvSpec spec, Tensor packed, float[] bias) {
+    private ConvLayer(ConvSpec spec, PackedWeight packed, float[] bias) {
         this.spec = spec;
         this.packed = packed;
         this.bias = bias;
@@ -21,7 +22,11 @@ final class ConvLayer {
     static ConvLayer bind(WeightBinder wb, String prefix, ConvSpec spec) {
         Tensor w = wb.take(prefix + ".weight", spec.cout(), spec.cin(), spec.kh(), spec.kw());
         float[] b = wb.vector(prefix + ".bias", spec.cout());
-        return new ConvLayer(spec, Conv2d.packWeight(w), b);
+        if (wb.isDryRun()) {
+            return new ConvLayer(spec, null, b);
+        }
+        // Repacked once at load: [cout, cin, kh, kw] -> [cout, kh·kw·cin] -> GEMM panels.
+        return new ConvLayer(spec, PackedWeight.pack(ComputePool.shared(), Conv2d.packWeight(w)), b);
     }
 
     /** 3×3, stride 1, padding 1: every conv of the blocks, conv_in and conv_out. */

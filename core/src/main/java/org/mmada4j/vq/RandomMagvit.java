@@ -12,6 +12,7 @@ import java.util.Map;
 import org.mmada4j.io.AtomicFiles;
 import org.mmada4j.io.SafetensorsWriter;
 import org.mmada4j.io.TensorSpec;
+import org.mmada4j.tensor.DType;
 import org.mmada4j.tensor.Tensor;
 
 /**
@@ -37,8 +38,10 @@ public final class RandomMagvit {
 
     /** Names, dtypes and shapes of every parameter the configuration binds (no LFQ buffers). */
     public static List<TensorSpec> specs(MagvitConfig config) {
+        WeightBinder wb = WeightBinder.dryRun();
+        Magvit.bind(config, wb);
         List<TensorSpec> out = new ArrayList<>();
-        stateDict(config, 0).forEach((name, t) -> out.add(TensorSpec.of(name, t)));
+        wb.shapes().forEach((name, shape) -> out.add(TensorSpec.of(name, DType.F32, shape)));
         return out;
     }
 

@@ -25,23 +25,44 @@ final class WeightBinder {
     private final String source;
     private final Set<String> used = new LinkedHashSet<>();
     private final SplittableRandom random; // non-null in synthetic mode
+    private final boolean dryRun;          // shapes only: take() records and returns null
     private final Map<String, Tensor> created = new LinkedHashMap<>();
+    private final Map<String, long[]> shapes = new LinkedHashMap<>();
     private long lastFanIn = 1;
 
     WeightBinder(Map<String, Tensor> tensors, String source) {
         this.tensors = tensors;
         this.source = source;
         this.random = null;
+        this.dryRun = false;
     }
 
-    private WeightBinder(long seed) {
+    private WeightBinder(long seed, boolean dryRun) {
         this.tensors = Map.of();
         this.source = "synthetic weights";
         this.random = new SplittableRandom(seed);
+        this.dryRun = dryRun;
     }
 
     static WeightBinder synthetic(long seed) {
-        return new WeightBinder(seed);
+        return new WeightBinder(seed, false);
+    }
+
+    /**
+     * Records the names and shapes a configuration binds without creating anything: {@link #take}
+     * returns null, so the layers built are unusable; only {@link #shapes()} is meaningful.
+     */
+    static WeightBinder dryRun() {
+        return new WeightBinder(0, true);
+    }
+
+    boolean isDryRun() {
+        return dryRun;
+    }
+
+    /** Names and shapes requested so far (synthetic and dry-run modes), in binding order. */
+    Map<String, long[]> shapes() {
+        return shapes;
     }
 
     /** Tensors created so far in synthetic mode, in binding order. */
@@ -51,6 +72,10 @@ final class WeightBinder {
 
     Tensor take(String name, long... shape) {
         if (random != null) {
+            shapes.put(name, shape.clone());
+            if (dryRun) {
+                return null;
+            }
             Tensor t = Tensor.ofFloats(init(name, shape), shape);
             created.put(name, t);
             return t;
@@ -73,7 +98,8 @@ final class WeightBinder {
     }
 
     float[] vector(String name, int n) {
-        return take(name, n).toFloatArray();
+        Tensor t = take(name, n);
+        return t == null ? null : t.toFloatArray();
     }
 
     /** PyTorch's default initialisation for a tensor of this name and shape. */

@@ -191,4 +191,65 @@ class SafetensorsRoundTripTest {
             assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
         }
     }
+
+    @Test
+    void rewritingACheckpointRemovesTheFilesTheNewOneDoesNotUse() throws Exception {
+        List<TensorSpec> four = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            four.add(TensorSpec.of("w" + i, DType.F32, 4)); // 16 bytes each
+        }
+        SafetensorsWriter.write(dir.resolve(Checkpoint.SINGLE_NAME), four.subList(0, 1), Map.of(), PATTERN);
+        SafetensorsWriter.writeSharded(dir, four, Map.of(), 16, PATTERN); // 4 shards; model.safetensors goes
+        Files.writeString(dir.resolve("notes.txt"), "kept");
+        SafetensorsWriter.writeSharded(dir, four, Map.of(), 32, PATTERN); // 2 shards; the 4-shard files go
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.Set.of("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors",
+                    Checkpoint.INDEX_NAME, "notes.txt"),
+                    files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+        try (Checkpoint c = Checkpoint.open(dir)) {
+            assertEquals(4, c.names().size());
+        }
+        SafetensorsWriter.writeSharded(dir, four, Map.of(), 1 << 20, PATTERN); // one file again
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.Set.of(Checkpoint.SINGLE_NAME, "notes.txt"),
+                    files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    @Test
+    void fillersMayWriteTheChunkFromOtherThreads() throws Exception {
+        Path file = dir.resolve("parallel.safetensors");
+        List<TensorSpec> specs = List.of(TensorSpec.of("w", DType.U8, 4096));
+        SafetensorsWriter.write(file, specs, Map.of(), (spec, offset, chunk) ->
+                org.mmada4j.tensor.ComputePool.shared().parallelFor(4, t -> {
+                    long part = chunk.byteSize() / 4;
+                    for (long i = t * part; i < (t + 1) * part; i++) {
+                        chunk.set(ValueLayout.JAVA_BYTE, i, expected(spec.name(), offset + i));
+                    }
+                }));
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            assertPattern("w", f.bytes("w"));
+        }
+    }
+
+    @Test
+    void aFileCanBeRewrittenFromItsOwnViews() throws Exception {
+        Path file = dir.resolve("self.safetensors");
+        SafetensorsWriter.write(file, List.of(TensorSpec.of("a", DType.F32, 8), TensorSpec.of("b", DType.BF16, 4)),
+                Map.of(), PATTERN);
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            Map<String, Tensor> views = new LinkedHashMap<>();
+            for (String name : f.names()) {
+                views.put(name, f.get(name));
+            }
+            SafetensorsWriter.write(file, views, Map.of("rewritten", "yes"));
+            assertPattern("a", f.bytes("a")); // the old mapping still reads the replaced file's bytes
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            assertEquals(Map.of("rewritten", "yes"), f.metadata());
+            assertPattern("a", f.bytes("a"));
+            assertPattern("b", f.bytes("b"));
+        }
+    }
 }

@@ -48,10 +48,13 @@ class Conv2dTest {
         float[] expected = new float[ho * wo * cout];
         Conv2dReference.forward(s, in, h, w, wt, bias, expected);
         float[] actual = new float[ho * wo * cout];
+        float[] viaPanels = new float[ho * wo * cout];
         try (ComputePool pool = new ComputePool(3)) {
             Conv2d.forward(pool, s, in, h, w, Conv2d.packWeight(wt), bias, actual);
+            Conv2d.forward(pool, s, in, h, w, PackedWeight.pack(pool, Conv2d.packWeight(wt)), bias, viaPanels);
         }
         assertClose("conv " + s, expected, actual, ATOL, RTOL);
+        assertClose("conv with a pre-packed weight " + s, expected, viaPanels, ATOL, RTOL);
     }
 
     @Test

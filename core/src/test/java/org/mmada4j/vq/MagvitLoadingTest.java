@@ -94,8 +94,14 @@ class MagvitLoadingTest {
     @Test
     void realArchitectureHasTheCheckpointsParameterCount() {
         // 95,387,004 parameters = 381.5 MB fp32, the size of showlab/magvitv2's pytorch_model.safetensors.
-        long params = RandomMagvit.specs(MagvitConfig.real()).stream().mapToLong(s -> s.elementCount()).sum();
+        List<org.mmada4j.io.TensorSpec> specs = RandomMagvit.specs(MagvitConfig.real());
+        long params = specs.stream().mapToLong(s -> s.elementCount()).sum();
         assertEquals(95_387_004L, params);
+        // 382 entries with the two LFQ buffers (spec section 5); nin_shortcut exactly where channels change
+        assertEquals(380, specs.size());
+        assertEquals(List.of("decoder.up.1.block.0.nin_shortcut.weight", "decoder.up.3.block.0.nin_shortcut.weight",
+                        "encoder.down.1.block.0.nin_shortcut.weight", "encoder.down.3.block.0.nin_shortcut.weight"),
+                specs.stream().map(s -> s.name()).filter(n -> n.endsWith("nin_shortcut.weight")).sorted().toList());
     }
 
     @Test
@@ -124,6 +130,24 @@ class MagvitLoadingTest {
         float[] px = m.decode(pool, new int[] {1, m.quantizer().codebookSize() - 1}, 1, 2);
         assertEquals(3 * f * 2 * f, px.length);
         assertEquals(2, m.encode(pool, px, f, 2 * f).length);
+    }
+
+    @Test
+    void randomModelsRoundTripThroughAMagvitDirectory() throws IOException {
+        MagvitConfig cfg = goldenConfig();
+        Path dir = tmp.resolve("random");
+        RandomMagvit.writeDirectory(cfg, 42, dir);
+        Magvit loaded = MagvitLoader.load(dir);
+        Magvit direct = RandomMagvit.create(cfg, 42);
+        assertEquals(cfg, loaded.config());
+        int side = 2 * cfg.downsampleFactor();
+        float[] img = new float[3 * side * side];
+        for (int i = 0; i < img.length; i++) {
+            img[i] = (float) Math.sin(i * 0.37);
+        }
+        ComputePool pool = ComputePool.shared();
+        assertArrayEquals(direct.encodeLatent(pool, img, side, side).data(), loaded.encodeLatent(pool, img, side, side).data());
+        assertArrayEquals(direct.decode(pool, new int[] {0, 5, 9, 63}, 2, 2), loaded.decode(pool, new int[] {0, 5, 9, 63}, 2, 2));
     }
 
     @Test

@@ -1,0 +1,104 @@
+package org.mmada4j.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.mmada4j.io.AtomicFiles;
+
+/**
+ * Renders one metric of a {@code metrics.jsonl} (e.g. the loss) against the step as a PNG: the raw
+ * curve in light grey and a moving average on top, axes labelled with the range. Plain Java2D, no
+ * chart library.
+ */
+public final class LossCurvePlot {
+    private LossCurvePlot() {
+    }
+
+    public static void render(Path metricsJsonl, String metric, Path png) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<double[]> pts = new ArrayList<>();
+        for (String line : Files.readAllLines(metricsJsonl)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n = json.readTree(line);
+            if (n.has(metric) && n.get(metric).isNumber() && Double.isFinite(n.get(metric).asDouble())) {
+                pts.add(new double[] {n.path("step").asDouble(), n.get(metric).asDouble()});
+            }
+        }
+        int w = 800;
+        int h = 480;
+        int left = 70;
+        int bottom = 50;
+        int top = 40;
+        int right = 20;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        g.drawString(metric + " vs step (" + metricsJsonl.getFileName() + ")", left, 24);
+        g.drawRect(left, top, w - left - right, h - top - bottom);
+        if (!pts.isEmpty()) {
+            double x0 = pts.get(0)[0];
+            double x1 = pts.get(pts.size() - 1)[0];
+            double y0 = Double.POSITIVE_INFINITY;
+            double y1 = Double.NEGATIVE_INFINITY;
+            for (double[] p : pts) {
+                y0 = Math.min(y0, p[1]);
+                y1 = Math.max(y1, p[1]);
+            }
+            if (x1 == x0) {
+                x1 = x0 + 1;
+            }
+            if (y1 == y0) {
+                y1 = y0 + 1;
+            }
+            double sx = (w - left - right) / (x1 - x0);
+            double sy = (h - top - bottom) / (y1 - y0);
+            g.drawString(String.format("%.4g", y1), 4, top + 10);
+            g.drawString(String.format("%.4g", y0), 4, h - bottom);
+            g.drawString(String.format("%.0f", x0), left, h - bottom + 18);
+            g.drawString(String.format("%.0f", x1), w - right - 40, h - bottom + 18);
+            g.drawString("step", w / 2, h - 12);
+            int window = Math.max(1, pts.size() / 20);
+            double[] smooth = new double[pts.size()];
+            double acc = 0;
+            for (int i = 0; i < pts.size(); i++) {
+                acc += pts.get(i)[1];
+                if (i >= window) {
+                    acc -= pts.get(i - window)[1];
+                }
+                smooth[i] = acc / Math.min(i + 1, window);
+            }
+            for (int pass = 0; pass < 2; pass++) {
+                g.setColor(pass == 0 ? new Color(190, 190, 190) : new Color(30, 90, 200));
+                g.setStroke(new BasicStroke(pass == 0 ? 1f : 2f));
+                for (int i = 1; i < pts.size(); i++) {
+                    double ya = pass == 0 ? pts.get(i - 1)[1] : smooth[i - 1];
+                    double yb = pass == 0 ? pts.get(i)[1] : smooth[i];
+                    g.drawLine(left + (int) ((pts.get(i - 1)[0] - x0) * sx), h - bottom - (int) ((ya - y0) * sy),
+                            left + (int) ((pts.get(i)[0] - x0) * sx), h - bottom - (int) ((yb - y0) * sy));
+                }
+            }
+        }
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        AtomicFiles.write(png, out.toByteArray());
+    }
+}
