@@ -1,11 +1,18 @@
 package org.mmada4j.tensor;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Rotary position embedding, rotate-half convention (HF Llama / LLaDA), computed in fp32 as the
  * reference with {@code rope_full_precision}: {@code inv_freq[j] = 1/theta^(2j/D)},
  * {@code x·cos + rotate_half(x)·sin}, {@code rotate_half([x1, x2]) = [-x2, x1]}.
  */
 public final class Rope {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+
     private final int headDim;
     private final float[] cos; // [maxPositions, headDim/2]
     private final float[] sin; // [maxPositions, headDim/2]
@@ -32,6 +39,22 @@ public final class Rope {
         }
     }
 
+    private void rotate(float[] x, int i1, int i2, int ti, VectorMask<Float> m) {
+        FloatVector c = m == null ? FloatVector.fromArray(F, cos, ti) : FloatVector.fromArray(F, cos, ti, m);
+        FloatVector s = m == null ? FloatVector.fromArray(F, sin, ti) : FloatVector.fromArray(F, sin, ti, m);
+        FloatVector x1 = m == null ? FloatVector.fromArray(F, x, i1) : FloatVector.fromArray(F, x, i1, m);
+        FloatVector x2 = m == null ? FloatVector.fromArray(F, x, i2) : FloatVector.fromArray(F, x, i2, m);
+        FloatVector y1 = x1.mul(c).sub(x2.mul(s));
+        FloatVector y2 = x2.mul(c).add(x1.mul(s));
+        if (m == null) {
+            y1.intoArray(x, i1);
+            y2.intoArray(x, i2);
+        } else {
+            y1.intoArray(x, i1, m);
+            y2.intoArray(x, i2, m);
+        }
+    }
+
     public int maxPositions() {
         return maxPositions;
     }
@@ -48,15 +71,16 @@ public final class Rope {
             if (p >= maxPositions) {
                 throw new IllegalArgumentException("position " + p + " beyond the RoPE table (" + maxPositions + ")");
             }
+            int tab = p * half;
             for (int h = 0; h < heads; h++) {
                 int base = t * width + h * headDim;
-                for (int j = 0; j < half; j++) {
-                    float c = cos[p * half + j];
-                    float s = sin[p * half + j];
-                    float x1 = x[base + j];
-                    float x2 = x[base + half + j];
-                    x[base + j] = x1 * c - x2 * s;
-                    x[base + half + j] = x2 * c + x1 * s;
+                int j = 0;
+                // Same fp32 products and sums as the scalar twin (no FMA): results are bit-identical.
+                for (; j + L <= half; j += L) {
+                    rotate(x, base + j, base + half + j, tab + j, null);
+                }
+                if (j < half) {
+                    rotate(x, base + j, base + half + j, tab + j, F.indexInRange(j, half));
                 }
             }
         }

@@ -1,13 +1,34 @@
 package org.mmada4j.tensor;
 
-/** Element-wise and reduction kernels over fp32 arrays. */
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Element-wise and reduction kernels over fp32 arrays (Vector API); scalar twins in
+ * {@link VectorOpsReference}. Single-threaded: callers split rows across their pool.
+ *
+ * <p>{@code exp} is the Vector API's (SVML on x86), within an ulp or two of {@link Math#exp}; sums are
+ * taken in L lanes then reduced, a fixed order for a given length.
+ */
 public final class VectorOps {
     private VectorOps() {
     }
 
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+
     /** {@code out[i] = silu(gate[i]) · up[i]} for i in [0, n): the SwiGLU activation. */
     public static void siluMul(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff, int n) {
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector g = FloatVector.fromArray(F, gate, gateOff + i);
+            FloatVector u = FloatVector.fromArray(F, up, upOff + i);
+            FloatVector sig = g.neg().lanewise(VectorOperators.EXP).add(1f);
+            g.div(sig).mul(u).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
             float g = gate[gateOff + i];
             out[outOff + i] = (g / (1f + (float) Math.exp(-g))) * up[upOff + i];
         }
@@ -15,7 +36,11 @@ public final class VectorOps {
 
     /** {@code y[i] += x[i]} (residual connections). */
     public static void addInPlace(float[] y, int yOff, float[] x, int xOff, int n) {
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(F, y, yOff + i).add(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
             y[yOff + i] += x[xOff + i];
         }
     }
@@ -29,37 +54,94 @@ public final class VectorOps {
                 throw new IllegalArgumentException("token id " + ids[t] + " at position " + t
                         + " outside the embedding table [0, " + rows + ")");
             }
-            table.copyTo((long) ids[t] * dim, out, outOff + t * dim, dim);
+        }
+        for (int t = 0; t < ids.length; t++) {
+            long src = (long) ids[t] * dim;
+            int dst = outOff + t * dim;
+            if (table.dtype() == DType.F32) {
+                table.copyTo(src, out, dst, dim);
+                continue;
+            }
+            int i = 0;
+            for (; i + L <= dim; i += L) {
+                GemmPacking.load(table.data(), table.dtype(), src + i, L).intoArray(out, dst + i);
+            }
+            if (i < dim) {
+                table.copyTo(src + i, out, dst + i, dim - i);
+            }
         }
     }
 
-    /** Index of the largest value in {@code x[off, off+n)}; the first one on ties (as torch.argmax). */
+    /**
+     * Index of the largest value in {@code x[off, off+n)}; the first one on ties (as torch.argmax).
+     * NaNs are skipped unless x[off] is one (then 0, as the scalar twin).
+     */
     public static int argmax(float[] x, int off, int n) {
-        int best = 0;
-        float bestV = x[off];
-        for (int i = 1; i < n; i++) {
-            if (x[off + i] > bestV) {
-                bestV = x[off + i];
-                best = i;
+        if (n < 2 * L || Float.isNaN(x[off])) {
+            return VectorOpsReference.argmax(x, off, n);
+        }
+        FloatVector best = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            // max() would propagate NaN; blend keeps the old lane where the new value is not larger.
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            best = best.blend(v, v.compare(VectorOperators.GT, best));
+        }
+        float max = best.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            if (x[off + i] > max) {
+                max = x[off + i];
             }
         }
-        return best;
+        // First index holding the maximum.
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            VectorMask<Float> eq = FloatVector.fromArray(F, x, off + j).compare(VectorOperators.EQ, max);
+            if (eq.anyTrue()) {
+                return j + eq.firstTrue();
+            }
+        }
+        for (; j < n; j++) {
+            if (x[off + j] == max) {
+                return j;
+            }
+        }
+        return 0;
     }
 
     /** In-place softmax of {@code x[off, off+n)} in fp32 (max-subtracted). */
     public static void softmax(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        if (n >= L) {
+            FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+            for (; i + L <= n; i += L) {
+                m = m.max(FloatVector.fromArray(F, x, off + i));
+            }
+            max = m.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) {
             max = Math.max(max, x[off + i]);
         }
-        float sum = 0f;
-        for (int i = 0; i < n; i++) {
+        FloatVector sumV = FloatVector.zero(F);
+        i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector e = FloatVector.fromArray(F, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(x, off + i);
+            sumV = sumV.add(e);
+        }
+        float sum = sumV.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
             float e = (float) Math.exp(x[off + i] - max);
             x[off + i] = e;
             sum += e;
         }
         float inv = 1f / sum;
-        for (int i = 0; i < n; i++) {
+        i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(F, x, off + i).mul(inv).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
             x[off + i] *= inv;
         }
     }
