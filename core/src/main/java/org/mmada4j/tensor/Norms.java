@@ -2,7 +2,6 @@ package org.mmada4j.tensor;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Normalisation kernels (Vector API); scalar twin {@link NormsReference}. */
@@ -39,7 +38,7 @@ public final class Norms {
                 FloatVector v = FloatVector.fromArray(F, x, xb + i, m);
                 acc = v.fma(v, acc);
             }
-            float ss = acc.reduceLanes(VectorOperators.ADD);
+            float ss = VectorMath.sum(acc);
             float inv = (float) (1.0 / Math.sqrt(ss / dim + eps));
             if (rstd != null) {
                 rstd[r] = inv;

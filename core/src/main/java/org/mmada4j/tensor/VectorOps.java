@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Element-wise and reduction kernels over fp32 arrays (Vector API); scalar twins in
  * {@link VectorOpsReference}. Single-threaded: callers split rows across their pool.
  *
- * <p>{@code exp} is the Vector API's (SVML on x86), within an ulp or two of {@link Math#exp}; sums are
- * taken in L lanes then reduced, a fixed order for a given length.
+ * <p>{@code exp} is {@link VectorMath#exp} (about 1 ulp from {@link Math#exp}, the same bits however the
+ * code is compiled); sums are taken in L lanes then reduced in a fixed order.
  */
 public final class VectorOps {
     private VectorOps() {
@@ -25,12 +25,12 @@ public final class VectorOps {
         for (; i + L <= n; i += L) {
             FloatVector g = FloatVector.fromArray(F, gate, gateOff + i);
             FloatVector u = FloatVector.fromArray(F, up, upOff + i);
-            FloatVector sig = g.neg().lanewise(VectorOperators.EXP).add(1f);
+            FloatVector sig = VectorMath.exp(g.neg()).add(1f);
             g.div(sig).mul(u).intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
             float g = gate[gateOff + i];
-            out[outOff + i] = (g / (1f + (float) Math.exp(-g))) * up[upOff + i];
+            out[outOff + i] = (g / (1f + VectorMath.exp(-g))) * up[upOff + i];
         }
     }
 
@@ -126,13 +126,13 @@ public final class VectorOps {
         FloatVector sumV = FloatVector.zero(F);
         i = 0;
         for (; i + L <= n; i += L) {
-            FloatVector e = FloatVector.fromArray(F, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, off + i).sub(max));
             e.intoArray(x, off + i);
             sumV = sumV.add(e);
         }
-        float sum = sumV.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(sumV);
         for (; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
+            float e = VectorMath.exp(x[off + i] - max);
             x[off + i] = e;
             sum += e;
         }
