@@ -115,8 +115,11 @@ class ComponentOracleTest {
         check("whitespace-split", withPre("{'type':'Sequence','pretokenizers':[{'type':'WhitespaceSplit'}," + blNoRegex + "]}"));
         check("punctuation", withPre("{'type':'Sequence','pretokenizers':[{'type':'Punctuation','behavior':'Isolated'}," + blNoRegex + "]}"));
         for (String scheme : List.of("always", "first", "never")) {
-            check("metaspace-" + scheme, withPre("{'type':'Sequence','pretokenizers':[{'type':'Metaspace','replacement':'\u2581',"
-                    + "'prepend_scheme':'" + scheme + "','split':true}," + blNoRegex + "]}"));
+            ObjectNode v = withPre("{'type':'Sequence','pretokenizers':[{'type':'Metaspace','replacement':'\u2581',"
+                    + "'prepend_scheme':'" + scheme + "','split':true}," + blNoRegex + "]}");
+            v.set("decoder", node("{'type':'Sequence','decoders':[" + blNoRegex + ",{'type':'Metaspace',"
+                    + "'replacement':'\u2581','prepend_scheme':'" + scheme + "','split':true}]}"));
+            check("metaspace-" + scheme, v);
         }
     }
 
