@@ -78,9 +78,18 @@ class TrainerTest {
 
     @Test
     void pretrainingDrivesTheLossDown() throws IOException {
-        TrainConfig cfg = config("learn", "steps = 60", "checkpoint_every = 60");
+        TrainConfig cfg = config("learn", "steps = 60", "checkpoint_every = 60", "export_dtype = bf16");
         try (TrainingRun run = TrainingRun.open(cfg, null, ComputePool.shared())) {
             run.trainer().run(60, null);
+            Path exported = run.trainer().exportInference();
+            ParameterSet bf16 = CheckpointTensors.read(exported.resolve("model.safetensors"));
+            ParameterSet master = TrainingCheckpoint.loadLatest(cfg.output().resolve("checkpoints")).params();
+            float[] a = master.get("model.transformer.ln_f.weight");
+            float[] b = bf16.get("model.transformer.ln_f.weight");
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(org.mmada4j.tensor.Tensor.bf16ToFloat(org.mmada4j.tensor.Tensor.floatToBf16(a[i])), b[i]);
+            }
+            assertTrue(Files.exists(exported.resolve("config.json")) && Files.exists(exported.resolve("mmada_tokens.json")));
         }
         List<Double> l = losses(cfg.output());
         double first = l.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
