@@ -187,19 +187,7 @@ public final class Attention {
         max[r] = now;
         // A row that has seen only -inf so far subtracts 0 instead (no -inf - -inf = NaN).
         float ref = now == Float.NEGATIVE_INFINITY ? 0f : now;
-        FloatVector acc = FloatVector.zero(F);
-        j = 0;
-        for (; j + L <= keys; j += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, s, so + j).sub(ref));
-            e.intoArray(s, so + j);
-            acc = acc.add(e);
-        }
-        float blockSum = VectorMath.sum(acc);
-        for (; j < keys; j++) {
-            float e = VectorMath.exp(s[so + j] - ref);
-            s[so + j] = e;
-            blockSum += e;
-        }
+        float blockSum = VectorMath.expAffine(s, so, s, so, keys, 1f, -ref);
         float alpha = old == Float.NEGATIVE_INFINITY ? 0f : VectorMath.exp(old - ref);
         sum[r] = sum[r] * alpha + blockSum;
         return alpha;
