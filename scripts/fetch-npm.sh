@@ -28,7 +28,7 @@ if [ ! -f "$file" ] || [ "$(sha1 "$file")" != "$sha" ]; then
   fi
   tmp=$(mktemp -d "$cache/tmp.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack --silent --loglevel=error "$spec" >/dev/null)
+  (cd "$tmp" && npm pack --silent --loglevel=error --no-update-notifier "$spec" >/dev/null)
   got=$(sha1 "$tmp"/*.tgz)
   if [ "$got" != "$sha" ]; then
     echo "fetch-npm: $spec has sha1 $got, expected $sha (refusing to use it)" >&2

@@ -42,11 +42,17 @@ public final class ForwardBenchCommand implements Callable<Integer> {
     @Option(names = "--iters", defaultValue = "5", description = "Timed passes (default ${DEFAULT-VALUE}).")
     int iters;
 
+    @Option(names = "--pack", description = "Pack the weights once into fp32 GEMM panels (heap: 4 bytes per parameter).")
+    boolean pack;
+
     @Override
     public Integer call() throws Exception {
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         try (ComputePool pool = new ComputePool(t); MmadaModel m = MmadaModel.load(model, pool)) {
             ModelConfig c = m.config();
+            if (pack) {
+                m.packWeights();
+            }
             int[] ids = new SplittableRandom(0).ints((long) batch * seq, 0, c.vocabSize()).toArray();
             ForwardState st = m.newState();
             long t0 = System.nanoTime();
@@ -68,7 +74,7 @@ public final class ForwardBenchCommand implements Callable<Integer> {
             ObjectNode out = new ObjectMapper().createObjectNode();
             out.put("bench", "forward").put("model", model.toString())
                     .put("dtype", m.weights().blocks().get(0).q().dtype().name())
-                    .put("threads", t).put("batch", batch).put("seq", seq)
+                    .put("packed", pack).put("threads", t).put("batch", batch).put("seq", seq)
                     .put("params", c.parameterCount())
                     .put("ms", round(med)).put("ms_min", round(ms.length == 0 ? firstMs : ms[0]))
                     .put("ms_max", round(ms.length == 0 ? firstMs : ms[ms.length - 1]))

@@ -38,6 +38,15 @@ public final class LossCurvePlot {
                 pts.add(new double[] {n.path("step").asDouble(), n.get(metric).asDouble()});
             }
         }
+        render(java.util.Map.of(metric, pts), metric + " vs step (" + metricsJsonl.getFileName() + ")", png);
+    }
+
+    private static final Color[] COLORS = {new Color(30, 90, 200), new Color(210, 60, 40), new Color(40, 150, 60),
+            new Color(150, 80, 180)};
+
+    /** Several named (step, value) series on one chart, each raw (thin) and smoothed (thick), with a legend. */
+    public static void render(java.util.Map<String, List<double[]>> series, String title, Path png) throws IOException {
+        List<String> names = new ArrayList<>(new java.util.TreeMap<>(series).keySet());
         int w = 800;
         int h = 480;
         int left = 70;
@@ -51,17 +60,21 @@ public final class LossCurvePlot {
         g.fillRect(0, 0, w, h);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        g.drawString(metric + " vs step (" + metricsJsonl.getFileName() + ")", left, 24);
+        g.drawString(title, left, 24);
         g.drawRect(left, top, w - left - right, h - top - bottom);
-        if (!pts.isEmpty()) {
-            double x0 = pts.get(0)[0];
-            double x1 = pts.get(pts.size() - 1)[0];
-            double y0 = Double.POSITIVE_INFINITY;
-            double y1 = Double.NEGATIVE_INFINITY;
+        double x0 = Double.POSITIVE_INFINITY;
+        double x1 = Double.NEGATIVE_INFINITY;
+        double y0 = Double.POSITIVE_INFINITY;
+        double y1 = Double.NEGATIVE_INFINITY;
+        for (List<double[]> pts : series.values()) {
             for (double[] p : pts) {
+                x0 = Math.min(x0, p[0]);
+                x1 = Math.max(x1, p[0]);
                 y0 = Math.min(y0, p[1]);
                 y1 = Math.max(y1, p[1]);
             }
+        }
+        if (Double.isFinite(x0)) {
             if (x1 == x0) {
                 x1 = x0 + 1;
             }
@@ -75,24 +88,32 @@ public final class LossCurvePlot {
             g.drawString(String.format("%.0f", x0), left, h - bottom + 18);
             g.drawString(String.format("%.0f", x1), w - right - 40, h - bottom + 18);
             g.drawString("step", w / 2, h - 12);
-            int window = Math.max(1, pts.size() / 20);
-            double[] smooth = new double[pts.size()];
-            double acc = 0;
-            for (int i = 0; i < pts.size(); i++) {
-                acc += pts.get(i)[1];
-                if (i >= window) {
-                    acc -= pts.get(i - window)[1];
+            for (int s = 0; s < names.size(); s++) {
+                List<double[]> pts = series.get(names.get(s));
+                Color c = COLORS[s % COLORS.length];
+                int window = Math.max(1, pts.size() / 20);
+                double[] smooth = new double[pts.size()];
+                double acc = 0;
+                for (int i = 0; i < pts.size(); i++) {
+                    acc += pts.get(i)[1];
+                    if (i >= window) {
+                        acc -= pts.get(i - window)[1];
+                    }
+                    smooth[i] = acc / Math.min(i + 1, window);
                 }
-                smooth[i] = acc / Math.min(i + 1, window);
-            }
-            for (int pass = 0; pass < 2; pass++) {
-                g.setColor(pass == 0 ? new Color(190, 190, 190) : new Color(30, 90, 200));
-                g.setStroke(new BasicStroke(pass == 0 ? 1f : 2f));
-                for (int i = 1; i < pts.size(); i++) {
-                    double ya = pass == 0 ? pts.get(i - 1)[1] : smooth[i - 1];
-                    double yb = pass == 0 ? pts.get(i)[1] : smooth[i];
-                    g.drawLine(left + (int) ((pts.get(i - 1)[0] - x0) * sx), h - bottom - (int) ((ya - y0) * sy),
-                            left + (int) ((pts.get(i)[0] - x0) * sx), h - bottom - (int) ((yb - y0) * sy));
+                for (int pass = 0; pass < 2; pass++) {
+                    g.setColor(pass == 0 ? new Color(c.getRed(), c.getGreen(), c.getBlue(), 70) : c);
+                    g.setStroke(new BasicStroke(pass == 0 ? 1f : 2f));
+                    for (int i = 1; i < pts.size(); i++) {
+                        double ya = pass == 0 ? pts.get(i - 1)[1] : smooth[i - 1];
+                        double yb = pass == 0 ? pts.get(i)[1] : smooth[i];
+                        g.drawLine(left + (int) ((pts.get(i - 1)[0] - x0) * sx), h - bottom - (int) ((ya - y0) * sy),
+                                left + (int) ((pts.get(i)[0] - x0) * sx), h - bottom - (int) ((yb - y0) * sy));
+                    }
+                }
+                if (names.size() > 1) {
+                    g.setColor(c);
+                    g.drawString(names.get(s), w - right - 240, h - bottom - 10 - 16 * (names.size() - 1 - s));
                 }
             }
         }

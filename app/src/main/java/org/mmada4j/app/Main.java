@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code mmada4j} command line. */
 @Command(name = "mmada4j", mixinStandardHelpOptions = true, version = "mmada4j 0.1.0",
         description = "MMaDA, the multimodal large diffusion language model, on the JVM.",
-        subcommands = {DemoCommand.class, InspectCommand.class, InitCommand.class, ImageCommand.class, TokenizeCommand.class, TrainCommand.class, DebugCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, InspectCommand.class, InitCommand.class, ImageCommand.class, TokenizeCommand.class,
+                TrainCommand.class, GenerateCommand.class, DescribeCommand.class, ImagineCommand.class, InpaintCommand.class,
+                DebugCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -102,6 +102,7 @@ final class SamplingSupport {
             if (quiet) {
                 return;
             }
+            total = Math.max(total, done); // threshold decoding may take more steps than planned
             int width = 30;
             int filled = total <= 0 ? width : Math.min(width, done * width / total);
             double s = (System.nanoTime() - start) / 1e9;

@@ -61,6 +61,10 @@ public final class TrainCommand implements Callable<Integer> {
             if (t.state().step() < cfg.steps()) {
                 t.checkpoint();
             }
+            Path exported = t.exportInference();
+            if (exported != null) {
+                System.out.println("inference model (" + cfg.exportDtype() + "): " + exported);
+            }
         }
         return 0;
     }

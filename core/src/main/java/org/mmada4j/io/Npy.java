@@ -105,6 +105,10 @@ public final class Npy {
         int unpadded = 10 + dict.length() + 1;
         int pad = (64 - unpadded % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
+        long total = 10L + header.length() + (long) array.size() * elem;
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IOException(file + ": " + total + " bytes do not fit one .npy buffer (limit 2 GiB)");
+        }
         ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + array.size() * elem).order(ByteOrder.LITTLE_ENDIAN);
         bb.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
         bb.put(header.getBytes(StandardCharsets.ISO_8859_1));

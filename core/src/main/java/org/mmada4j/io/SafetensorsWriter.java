@@ -27,14 +27,16 @@ import org.mmada4j.tensor.Tensor;
  * Writes safetensors files and sharded checkpoints that {@link Checkpoint} and the reference
  * library read.
  *
- * <p>Contract: tensors are laid out in the order given (the {@code Map} convenience sorts by name),
- * the header keys in the same order after {@code __metadata__}, the header padded with spaces to a
- * multiple of 8 bytes, so equal inputs give byte-identical files. Data streams through one fixed
- * native chunk ({@link TensorFiller}), so any size can be written with a small heap. Every file is
- * written to a temporary sibling, forced to disk and renamed over the target: if anything fails
- * (the filler included), the temporary files are deleted and files already at the targets are left
- * as they were. A sharded write renames its shards only after all of them are complete, then
- * writes the index.
+ * <p>Contract: tensors are laid out contiguously in the order given (the {@code Map} convenience
+ * sorts by name), header keys in the same order after {@code __metadata__} (its keys sorted), the
+ * header padded with spaces to a multiple of 8 bytes, so equal inputs give byte-identical files
+ * (and the reference library's file when given its order). Data streams through one fixed native
+ * chunk ({@link TensorFiller}), so any size is written with a small heap. Every file is written to
+ * a temporary sibling, forced to disk and renamed over the target: if anything fails (the filler
+ * included), the temporaries are deleted and files already at the targets are left as they were.
+ * A sharded write renames nothing until all shards and the index are complete. Because the target
+ * is replaced, not overwritten, tensors mapped from it stay valid: a checkpoint can be rewritten
+ * from its own views.
  */
 public final class SafetensorsWriter {
     /** Chunk size: a multiple of 24 bytes (see {@link TensorFiller}), large enough for fast writes. */
@@ -62,7 +64,7 @@ public final class SafetensorsWriter {
             throws IOException {
         byte[] header = header(specs, metadata);
         Path tmp = AtomicFiles.temporarySibling(file);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             writeData(tmp, header, specs, filler, arena.allocate(CHUNK_BYTES, 64));
             AtomicFiles.commit(tmp, file);
         } finally {
@@ -111,7 +113,7 @@ public final class SafetensorsWriter {
         List<Path> temps = new ArrayList<>();
         ObjectNode weightMap = SafetensorsHeader.JSON.createObjectNode();
         long totalSize = 0;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment chunk = arena.allocate(CHUNK_BYTES, 64);
             for (int k = 0; k < n; k++) {
                 String name = String.format("model-%05d-of-%05d.safetensors", k + 1, n);

@@ -13,7 +13,9 @@ import java.lang.foreign.MemorySegment;
  * {@code [byteOffset, byteOffset + chunk.byteSize())} of the tensor's little-endian data.
  * {@code byteOffset} and the chunk length are multiples of 24 bytes except for the tensor's last
  * chunk, so a chunk always starts on an element boundary of every dtype (an F6 element group is
- * 3 bytes, the widest element 8). The chunk is reused after the call returns: do not keep it.
+ * 3 bytes, the widest element 8). The chunk is shared memory: the filler may hand it to worker
+ * threads (e.g. {@code ComputePool.parallelFor}) as long as they finish before {@code fill}
+ * returns; it is reused afterwards, so do not keep it.
  */
 @FunctionalInterface
 public interface TensorFiller {

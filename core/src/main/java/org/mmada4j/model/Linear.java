@@ -2,6 +2,7 @@ package org.mmada4j.model;
 
 import org.mmada4j.tensor.ComputePool;
 import org.mmada4j.tensor.Gemm;
+import org.mmada4j.tensor.PackedWeight;
 import org.mmada4j.tensor.Tensor;
 
 /** A bias-free linear layer {@code y (+)= x·Wᵀ} with W stored {@code [out, in]} as nn.Linear. */
@@ -19,6 +20,16 @@ public final class Linear {
         int out = (int) weight.dim(0);
         int in = (int) weight.dim(1);
         Gemm.matmulNT(pool, x, 0, in, weight, 0, y, 0, out, rows, out, in, accumulate);
+    }
+
+    /** {@link #forward} through the weight's packed copy when there is one (same numbers, less work). */
+    public static void forward(ComputePool pool, float[] x, int rows, Tensor weight, PackedWeight packed, float[] y,
+                               boolean accumulate) {
+        if (packed == null) {
+            forward(pool, x, rows, weight, y, accumulate);
+        } else {
+            Gemm.matmulNT(pool, x, 0, packed.k(), packed, y, 0, packed.n(), rows, accumulate);
+        }
     }
 
     /**

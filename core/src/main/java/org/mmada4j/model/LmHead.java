@@ -2,6 +2,7 @@ package org.mmada4j.model;
 
 import org.mmada4j.tensor.ComputePool;
 import org.mmada4j.tensor.Gemm;
+import org.mmada4j.tensor.PackedWeight;
 import org.mmada4j.tensor.Tensor;
 
 /**
@@ -14,6 +15,7 @@ public final class LmHead {
     }
 
     /**
+     * @param packedHead the head packed whole, or null (used only when every column is asked for)
      * @param x        [B, W, d] residual stream after the last block
      * @param rowLo    first row of each sequence's window to project (relative to the window)
      * @param rows     rows per sequence
@@ -22,8 +24,8 @@ public final class LmHead {
      * @param rstd     [B·rows]
      * @param logits   [B·rows, cols]
      */
-    public static void forward(ComputePool pool, ModelConfig c, Tensor lnF, Tensor head, float[] x,
-                               int batch, int window, int rowLo, int rows, int vocabFrom, int cols,
+    public static void forward(ComputePool pool, ModelConfig c, Tensor lnF, Tensor head, PackedWeight packedHead,
+                               float[] x, int batch, int window, int rowLo, int rows, int vocabFrom, int cols,
                                float[] selected, float[] normed, float[] rstd, float[] logits) {
         int d = c.dModel();
         int r = batch * rows;
@@ -37,7 +39,11 @@ public final class LmHead {
         // n = RMSNorm(h; ln_f)
         RmsNorm.forward(pool, selected, lnF, c.rmsNormEps(), normed, rstd, r, d);
         // logits = n·Wheadᵀ over vocabulary rows [vocabFrom, vocabFrom + cols)
-        Gemm.matmulNT(pool, normed, 0, d, head, vocabFrom, logits, 0, cols, r, cols, d, false);
+        if (packedHead != null && vocabFrom == 0 && cols == packedHead.n()) {
+            Gemm.matmulNT(pool, normed, 0, d, packedHead, logits, 0, cols, r, false);
+        } else {
+            Gemm.matmulNT(pool, normed, 0, d, head, vocabFrom, logits, 0, cols, r, cols, d, false);
+        }
     }
 
     /**

@@ -24,19 +24,20 @@ public final class SelfAttention {
      * @param x     [B, W, d] residual stream of the window, updated in place ({@code x += attn·Woᵀ})
      * @param a     activation record, holds attnIn, q, k, v, attn afterwards
      * @param cache null for a full pass; otherwise keys/values of all positions, window written in
+     * @param p     the block's packed weights, or null to read the stored ones
      */
     public static void forward(ComputePool pool, ModelConfig c, BlockWeights w, Rope rope, int layer,
                                float[] x, BlockActivations a, int batch, int length, int start, int end,
-                               AttentionMask mask, KvCache cache) {
+                               AttentionMask mask, KvCache cache, PackedBlock p) {
         int t = a.tokens;
         int window = end - start;
         int d = c.dModel();
         // a = RMSNorm(x; attn_norm), fp32
         RmsNorm.forward(pool, x, w.attnNorm(), c.rmsNormEps(), a.attnIn, a.attnRstd, t, d);
         // q, k, v = a·Wqᵀ, a·Wkᵀ, a·Wvᵀ   [B, W, H·D]
-        Linear.forward(pool, a.attnIn, t, w.q(), a.q, false);
-        Linear.forward(pool, a.attnIn, t, w.k(), a.k, false);
-        Linear.forward(pool, a.attnIn, t, w.v(), a.v, false);
+        Linear.forward(pool, a.attnIn, t, w.q(), p == null ? null : p.q(), a.q, false);
+        Linear.forward(pool, a.attnIn, t, w.k(), p == null ? null : p.k(), a.k, false);
+        Linear.forward(pool, a.attnIn, t, w.v(), p == null ? null : p.v(), a.v, false);
         // q, k = RoPE(q), RoPE(k) at absolute positions start..end-1 (rotate-half, fp32)
         rope.apply(a.q, t, window, start, c.nHeads());
         rope.apply(a.k, t, window, start, c.nKvHeads());
@@ -54,7 +55,7 @@ public final class SelfAttention {
         Attention.forward(pool, a.q, keys, values, a.attn, batch, window, keyLength, start,
                 c.nHeads(), c.headDim(), mask);
         // x = x + o·Woᵀ
-        Linear.forward(pool, a.attn, t, w.attnOut(), x, true);
+        Linear.forward(pool, a.attn, t, w.attnOut(), p == null ? null : p.attnOut(), x, true);
     }
 
     /**

@@ -14,20 +14,21 @@ public final class SwiGluMlp {
     }
 
     /** @param x [T, d] residual stream, updated in place; a holds ffIn, gate, up, act afterwards. */
-    public static void forward(ComputePool pool, ModelConfig c, BlockWeights w, float[] x, BlockActivations a) {
+    public static void forward(ComputePool pool, ModelConfig c, BlockWeights w, float[] x, BlockActivations a,
+                               PackedBlock p) {
         int t = a.tokens;
         int d = c.dModel();
         int m = c.mlpHiddenSize();
         // m = RMSNorm(x; ff_norm)
         RmsNorm.forward(pool, x, w.ffNorm(), c.rmsNormEps(), a.ffIn, a.ffRstd, t, d);
         // gate = m·Wgᵀ, up = m·Wuᵀ   [T, mlp]
-        Linear.forward(pool, a.ffIn, t, w.ffProj(), a.gate, false);
-        Linear.forward(pool, a.ffIn, t, w.upProj(), a.up, false);
+        Linear.forward(pool, a.ffIn, t, w.ffProj(), p == null ? null : p.ffProj(), a.gate, false);
+        Linear.forward(pool, a.ffIn, t, w.upProj(), p == null ? null : p.upProj(), a.up, false);
         // act = silu(gate) ⊙ up
         RowChunks.run(pool, t, (from, to) ->
                 VectorOps.siluMul(a.gate, from * m, a.up, from * m, a.act, from * m, (to - from) * m));
         // x = x + act·Wdᵀ
-        Linear.forward(pool, a.act, t, w.ffOut(), x, true);
+        Linear.forward(pool, a.act, t, w.ffOut(), p == null ? null : p.ffOut(), x, true);
     }
 
     /**

@@ -7,7 +7,8 @@ import org.mmada4j.text.TextTokenizer;
 /**
  * Turning generated ids into text: the generated part up to the first end-of-text ({@code <|endoftext|>} or
  * {@code <|eot_id|>}), masks left by an early stop dropped, decoded with special tokens skipped
- * (generate.py's {@code batch_decode(..., skip_special_tokens=True)}); and the "thinking" split.
+ * (generate.py's {@code batch_decode(..., skip_special_tokens=True)}; ids beyond the text vocabulary skipped);
+ * and the "thinking" split.
  */
 public final class Answers {
     /**
@@ -33,8 +34,16 @@ public final class Answers {
     }
 
     public static Answer decode(int[] row, int from, int to, SpecialTokens tok, TextTokenizer tokenizer) {
-        String text = tokenizer.decode(generatedIds(row, from, to, tok), true);
-        return split(text);
+        return split(text(generatedIds(row, from, to, tok), tok, tokenizer));
+    }
+
+    /**
+     * Text of {@code ids} with special tokens skipped; masks and ids the tokenizer cannot produce (image tokens,
+     * unused rows) are dropped, as HF's decode skips unknown ids.
+     */
+    public static String text(int[] ids, SpecialTokens tok, TextTokenizer tokenizer) {
+        return tokenizer.decode(Arrays.stream(ids).filter(id -> id != tok.mask() && id >= 0 && id < tokenizer.size())
+                .toArray(), true);
     }
 
     /** Splits {@code <think> reasoning </think> answer}; without {@code </think>} the whole text is the answer. */

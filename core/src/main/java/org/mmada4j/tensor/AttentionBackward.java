@@ -37,7 +37,9 @@ public final class AttentionBackward {
             float[] vh = gather(v, b, h, n, width, dd);
             float[] doh = gather(dOut, b, h, n, width, dd);
             float[] p = new float[n * n];
-            // S = Q·Kᵀ, then scale and bias in fp32 as the forward, then a row softmax
+            // S = Q·Kᵀ, then scale and bias in fp32 as the forward, then a row softmax. Scalar Math.exp on
+            // purpose: the Vector API's lanewise EXP differs between interpreted and C2-compiled code, which
+            // would make gradients depend on JIT warm-up and break bit-exact resume (TrainerTest).
             Gemm.matmulNT(pool, qh, 0, dd, Tensor.ofFloats(kh, n, dd), 0, p, 0, n, n, n, dd, false);
             for (int i = 0; i < n; i++) {
                 int o = i * n;

@@ -151,11 +151,11 @@ final class AddedTokens {
             }
         }
 
+        /** The Rust regex crate's Unicode \\w (used by added_vocabulary.rs): Alphabetic, marks, Nd, Pc, Join_Control. */
         private static boolean isWordChar(int cp) {
             int t = Character.getType(cp);
-            return Character.isLetter(cp) || t == Character.DECIMAL_DIGIT_NUMBER || t == Character.NON_SPACING_MARK
-                    || t == Character.COMBINING_SPACING_MARK || t == Character.ENCLOSING_MARK
-                    || t == Character.CONNECTOR_PUNCTUATION;
+            return Character.isAlphabetic(cp) || Normalizer.isMark(cp) || t == Character.DECIMAL_DIGIT_NUMBER
+                    || t == Character.CONNECTOR_PUNCTUATION || cp == 0x200C || cp == 0x200D;
         }
     }
 }

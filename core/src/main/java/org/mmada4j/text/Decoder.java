@@ -125,17 +125,17 @@ interface Decoder {
         }
     }
 
-    /** {@code Metaspace}: the replacement character back to spaces; the first token loses its leading one. */
+    /**
+     * {@code Metaspace}: the replacement character back to spaces. In the first token it is dropped
+     * instead (unless prepend_scheme is never) — every occurrence, as decoders/metaspace.rs does.
+     */
     record Metaspace(char replacement, boolean stripFirst) implements Decoder {
         @Override
         public List<String> decodeChain(List<String> tokens) {
             List<String> out = new ArrayList<>(tokens.size());
             for (int i = 0; i < tokens.size(); i++) {
-                String t = tokens.get(i).replace(replacement, ' ');
-                if (i == 0 && stripFirst && t.startsWith(" ")) {
-                    t = t.substring(1);
-                }
-                out.add(t);
+                String t = tokens.get(i);
+                out.add(i == 0 && stripFirst ? t.replace(String.valueOf(replacement), "") : t.replace(replacement, ' '));
             }
             return out;
         }

@@ -65,12 +65,12 @@ interface Normalizer {
         }
     }
 
-    /** {@code StripAccents}: drops non-spacing combining marks (Mn). */
+    /** {@code StripAccents}: drops combining marks (general category M: Mn, Mc, Me). */
     record StripAccents() implements Normalizer {
         @Override
         public String normalize(String s) {
             StringBuilder b = new StringBuilder(s.length());
-            s.codePoints().filter(cp -> Character.getType(cp) != Character.NON_SPACING_MARK).forEach(b::appendCodePoint);
+            s.codePoints().filter(cp -> !isMark(cp)).forEach(b::appendCodePoint);
             return b.toString();
         }
     }
@@ -100,6 +100,11 @@ interface Normalizer {
             }
             return s;
         }
+    }
+
+    static boolean isMark(int cp) {
+        int t = Character.getType(cp);
+        return t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK || t == Character.ENCLOSING_MARK;
     }
 
     /** Rust's char::is_whitespace: the Unicode White_Space property. */

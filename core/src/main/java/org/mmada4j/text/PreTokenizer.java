@@ -172,13 +172,23 @@ interface PreTokenizer {
     record Digits(boolean individualDigits) implements PreTokenizer {
         @Override
         public void split(String text, boolean atStart, Sink sink) {
+            // Each digit is a match of its own; the text between digits is one non-match.
             List<int[]> segs = new ArrayList<>();
-            int i = 0;
+            int i = 0, last = 0;
             while (i < text.length()) {
                 int cp = text.codePointAt(i);
                 int n = Character.charCount(cp);
-                segs.add(new int[] {i, i + n, isNumeric(cp) ? 1 : 0});
+                if (isNumeric(cp)) {
+                    if (i > last) {
+                        segs.add(new int[] {last, i, 0});
+                    }
+                    segs.add(new int[] {i, i + n, 1});
+                    last = i + n;
+                }
                 i += n;
+            }
+            if (last < text.length()) {
+                segs.add(new int[] {last, text.length(), 0});
             }
             emit(text, atStart, arrange(segs, individualDigits ? Behavior.ISOLATED : Behavior.CONTIGUOUS), sink);
         }

@@ -81,6 +81,23 @@ public final class ModelTrainer {
     }
 
     /**
+     * Forward and backward of any loss of the logits: {@code gradientOf} receives the logits
+     * [rows·length, vocab] and returns dLoss/dLogits (same layout), which is back-propagated.
+     */
+    public void accumulate(int[] ids, int rows, int length, AttentionMask mask,
+                           java.util.function.Function<float[], float[]> gradientOf) {
+        Logits logits = model.forward(state, ids, rows, length, mask, LogitsSpec.all());
+        int vocab = config.embeddingSize();
+        float[] z = logits.data().length == rows * length * vocab ? logits.data() : logits.toArray();
+        backward.backward(state, ids, rows, length, mask, gradientOf.apply(z), gradView);
+    }
+
+    /** Logits of a forward pass without backward ([rows·length, vocab], a fresh array). */
+    public float[] logits(int[] ids, int rows, int length, AttentionMask mask) {
+        return model.forward(model.newState(), ids, rows, length, mask, LogitsSpec.all()).toArray();
+    }
+
+    /**
      * Forward and backward of a plain weighted token cross-entropy {@code Σ w·CE} over ids [rows, length]
      * (e.g. weights 1/T everywhere: the mean CE the PyTorch peer benchmark trains). Returns the loss.
      */

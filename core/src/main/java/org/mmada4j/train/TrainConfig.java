@@ -26,12 +26,12 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
                           long steps, int batchSize, int seqLength, int gradAccum, double lr, long warmupSteps,
                           double minLrScale, double weightDecay, double beta1, double beta2, double adamEps,
                           double maxGradNorm, long seed, long checkpointEvery, int keepCheckpoints,
-                          MalformedPolicy malformed, LengthPolicy tooLong, float maskEps) {
+                          MalformedPolicy malformed, LengthPolicy tooLong, float maskEps, String exportDtype) {
 
     public static final Set<String> KEYS = Set.of("stage", "model", "init_seed", "data", "data_kind", "output", "steps",
             "batch_size", "seq_length", "grad_accum", "lr", "warmup_steps", "min_lr_scale", "weight_decay", "beta1",
             "beta2", "adam_eps", "max_grad_norm", "seed", "checkpoint_every", "keep_checkpoints", "malformed",
-            "too_long", "mask_eps");
+            "too_long", "mask_eps", "export_dtype");
 
     public static TrainConfig load(Path file) throws IOException {
         Properties p = new Properties();
@@ -61,7 +61,7 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
                 (int) f.lng("keep_checkpoints", 2),
                 MalformedPolicy.valueOf(f.str("malformed", "fail").toUpperCase(Locale.ROOT)),
                 LengthPolicy.valueOf(f.str("too_long", "truncate").toUpperCase(Locale.ROOT)),
-                (float) f.dbl("mask_eps", 1e-3));
+                (float) f.dbl("mask_eps", 1e-3), f.str("export_dtype", "f32").toLowerCase(Locale.ROOT));
         c.validate(file.toString());
         return c;
     }
@@ -70,6 +70,9 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
         if (steps < 1 || batchSize < 1 || seqLength < 2 || gradAccum < 1 || checkpointEvery < 1 || keepCheckpoints < 1) {
             throw new IllegalArgumentException(source + ": steps, batch_size, grad_accum, checkpoint_every, keep_checkpoints"
                     + " must be ≥ 1 and seq_length ≥ 2");
+        }
+        if (!exportDtype.equals("f32") && !exportDtype.equals("bf16") && !exportDtype.equals("none")) {
+            throw new IllegalArgumentException(source + ": export_dtype must be f32, bf16 or none, got '" + exportDtype + "'");
         }
         if (stage.equals("pretrain") && dataKind != ExampleKind.TEXT || stage.equals("sft") && dataKind != ExampleKind.CHAT) {
             throw new IllegalArgumentException(source + ": stage " + stage + " trains on "

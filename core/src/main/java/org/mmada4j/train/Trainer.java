@@ -122,6 +122,20 @@ public final class Trainer {
         return state;
     }
 
+    /**
+     * Exports the current weights as an inference model directory {@code output/model} (config
+     * {@code export_dtype}: f32, bf16, or none).
+     */
+    public Path exportInference() throws IOException {
+        if (cfg.exportDtype().equals("none")) {
+            return null;
+        }
+        Path dir = cfg.output().resolve("model");
+        InferenceExport.write(model.params(), cfg.model(), dir, cfg.exportDtype().equals("bf16")
+                ? CheckpointTensors.Precision.BF16 : CheckpointTensors.Precision.F32);
+        return dir;
+    }
+
     /** Writes a checkpoint of the current state now (e.g. when stopping early). */
     public void checkpoint() throws IOException {
         TrainingCheckpoint.save(cfg.output().resolve("checkpoints"), model.params(), optimizer, state,

@@ -123,7 +123,7 @@ class NpyTest {
         SplittableRandom rnd = new SplittableRandom(SEED);
         int read = 0;
         int rejected = 0;
-        for (int it = 0; it < 5000; it++) {
+        for (int it = 0; it < 3000; it++) {
             byte[] base = valid[rnd.nextInt(valid.length)];
             int headerEnd = base[6] == 1 ? 10 + (ByteBuffer.wrap(base).order(ByteOrder.LITTLE_ENDIAN).getShort(8) & 0xffff)
                     : 12 + ByteBuffer.wrap(base).order(ByteOrder.LITTLE_ENDIAN).getInt(8);

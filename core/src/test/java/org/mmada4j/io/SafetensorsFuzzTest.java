@@ -27,7 +27,7 @@ import org.mmada4j.tensor.Tensor;
  */
 class SafetensorsFuzzTest {
     private static final long SEED = 0x5AFE_7E45L;
-    private static final int ITERATIONS = 4000;
+    private static final int ITERATIONS = 3000;
 
     @TempDir
     Path dir;
@@ -76,7 +76,7 @@ class SafetensorsFuzzTest {
         byte[] valid = Files.readAllBytes(index);
         SplittableRandom rnd = new SplittableRandom(SEED + 1);
         int opened = 0;
-        for (int it = 0; it < 1500; it++) {
+        for (int it = 0; it < 800; it++) {
             byte[] b = valid.clone();
             switch (rnd.nextInt(4)) {
                 case 0 -> b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
@@ -103,7 +103,7 @@ class SafetensorsFuzzTest {
                 throw new AssertionError("seed " + (SEED + 1) + " iteration " + it + ": unexpected " + t, t);
             }
         }
-        assertTrue(opened > 50, "opened " + opened);
+        assertTrue(opened > 25, "opened " + opened);
     }
 
     /** Reads every byte of every tensor; the sum of their sizes must fit in the file. */

@@ -216,4 +216,40 @@ class SafetensorsRoundTripTest {
                     files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
         }
     }
+
+    @Test
+    void fillersMayWriteTheChunkFromOtherThreads() throws Exception {
+        Path file = dir.resolve("parallel.safetensors");
+        List<TensorSpec> specs = List.of(TensorSpec.of("w", DType.U8, 4096));
+        SafetensorsWriter.write(file, specs, Map.of(), (spec, offset, chunk) ->
+                org.mmada4j.tensor.ComputePool.shared().parallelFor(4, t -> {
+                    long part = chunk.byteSize() / 4;
+                    for (long i = t * part; i < (t + 1) * part; i++) {
+                        chunk.set(ValueLayout.JAVA_BYTE, i, expected(spec.name(), offset + i));
+                    }
+                }));
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            assertPattern("w", f.bytes("w"));
+        }
+    }
+
+    @Test
+    void aFileCanBeRewrittenFromItsOwnViews() throws Exception {
+        Path file = dir.resolve("self.safetensors");
+        SafetensorsWriter.write(file, List.of(TensorSpec.of("a", DType.F32, 8), TensorSpec.of("b", DType.BF16, 4)),
+                Map.of(), PATTERN);
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            Map<String, Tensor> views = new LinkedHashMap<>();
+            for (String name : f.names()) {
+                views.put(name, f.get(name));
+            }
+            SafetensorsWriter.write(file, views, Map.of("rewritten", "yes"));
+            assertPattern("a", f.bytes("a")); // the old mapping still reads the replaced file's bytes
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            assertEquals(Map.of("rewritten", "yes"), f.metadata());
+            assertPattern("a", f.bytes("a"));
+            assertPattern("b", f.bytes("b"));
+        }
+    }
 }

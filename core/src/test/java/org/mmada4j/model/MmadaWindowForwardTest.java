@@ -144,6 +144,26 @@ class MmadaWindowForwardTest {
 
     @ParameterizedTest
     @MethodSource("goldens")
+    void packedWeightsGiveBitIdenticalLogits(GoldenSet g) {
+        MmadaModel model = TinyModels.load(g);
+        NpyArray ids = g.npy("forward_input_ids.npy");
+        int batch = ids.dim(0);
+        int length = ids.dim(1);
+        int vocab = model.config().embeddingSize();
+        Logits full = model.forward(model.newState(), ids.toInts(), batch, length, null, LogitsSpec.all()).copy();
+        Logits slice = model.forward(model.newState(), ids.toInts(), batch, length, null,
+                LogitsSpec.rows(1, length).vocab(vocab / 2, vocab)).copy();
+        long bytes = model.packWeights();
+        assertTrue(bytes >= 4 * (model.config().parameterCount() - (long) vocab * model.config().dModel()), "packed " + bytes);
+        Logits packedFull = model.forward(model.newState(), ids.toInts(), batch, length, null, LogitsSpec.all());
+        assertEquals(0.0, Assertions2.maxAbsDiff(full.toArray(), packedFull.toArray()));
+        Logits packedSlice = model.forward(model.newState(), ids.toInts(), batch, length, null,
+                LogitsSpec.rows(1, length).vocab(vocab / 2, vocab));
+        assertEquals(0.0, Assertions2.maxAbsDiff(slice.toArray(), packedSlice.toArray()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("goldens")
     void badRequestsAreRejected(GoldenSet g) {
         MmadaModel model = TinyModels.load(g);
         NpyArray ids = g.npy("forward_input_ids.npy");

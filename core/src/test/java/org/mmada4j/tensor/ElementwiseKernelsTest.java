@@ -2,6 +2,7 @@ package org.mmada4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mmada4j.testing.Assertions2.assertClose;
 
 import java.lang.foreign.Arena;
@@ -151,6 +152,41 @@ class ElementwiseKernelsTest {
                 assertArrayEquals(want, got, "gather " + dtype + " dim " + dim);
             }
         }
+    }
+
+    @Test
+    void vectorExpIsWithinTwoUlpOfMathExpAndMatchesItsScalarForm() {
+        int lanes = VectorMath.F.length();
+        float[] x = new float[lanes];
+        float worst = 0;
+        for (int i = 0; i < 200_000; i++) {
+            float v = -87f + 175f * i / 200_000f;
+            x[i % lanes] = v;
+            if (i % lanes == lanes - 1) {
+                float[] y = VectorMath.exp(jdk.incubator.vector.FloatVector.fromArray(VectorMath.F, x, 0)).toArray();
+                float[] z = new float[lanes];
+                VectorMath.expAffine(x, 0, z, 0, lanes, 1f, 0f);
+                for (int t = 0; t < lanes; t++) {
+                    assertEquals(Float.floatToRawIntBits(y[t]), Float.floatToRawIntBits(z[t]), "expAffine at " + x[t]);
+                    double want = Math.exp(x[t]);
+                    worst = (float) Math.max(worst, Math.abs(y[t] - want) / Math.ulp((float) want));
+                    assertEquals(Float.floatToRawIntBits(VectorMath.exp(x[t])), Float.floatToRawIntBits(y[t]),
+                            "scalar and vector exp differ at " + x[t]);
+                }
+            }
+        }
+        assertTrue(worst <= 2f, "exp error " + worst + " ulp");
+        assertEquals(0f, VectorMath.exp(Float.NEGATIVE_INFINITY));
+        assertEquals(0f, VectorMath.exp(-100f));
+        assertEquals(Float.POSITIVE_INFINITY, VectorMath.exp(100f));
+        assertTrue(Float.isNaN(VectorMath.exp(Float.NaN)));
+        float[] special = new float[lanes];
+        special[0] = Float.NEGATIVE_INFINITY;
+        special[1] = Float.NaN;
+        special[2 % lanes] = Float.POSITIVE_INFINITY;
+        float[] e = VectorMath.exp(jdk.incubator.vector.FloatVector.fromArray(VectorMath.F, special, 0)).toArray();
+        assertEquals(0f, e[0]);
+        assertTrue(lanes < 3 || (Float.isNaN(e[1]) && e[2] == Float.POSITIVE_INFINITY));
     }
 
     private static float[] scaled(float[] x, float s) {

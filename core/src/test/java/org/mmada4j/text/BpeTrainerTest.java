@@ -54,8 +54,6 @@ class BpeTrainerTest {
         long bytes = train.stream().mapToLong(String::length).sum();
         assertTrue(bytes > 200_000, "training text " + bytes + " bytes");
         String json = BpeTrainer.train(train, new BpeTrainer.Options(2000, SPECIALS, 2, false, null));
-        assertEquals(json, BpeTrainer.train(train, new BpeTrainer.Options(2000, SPECIALS, 2, false, null)),
-                "training is deterministic");
         Path file = dir.resolve("tokenizer.json");
         TokenizerJsonWriter.write(file, json);
         BpeTokenizer ours = BpeTokenizer.load(file);
@@ -109,6 +107,13 @@ class BpeTrainerTest {
         // Without the option, the same corpus learns multi-digit tokens.
         BpeTokenizer plain = BpeTokenizer.fromJson(BpeTrainer.train(train, new BpeTrainer.Options(800, SPECIALS, 1, false, null)), "plain");
         assertTrue(plain.encode(s).length < ids.length);
+    }
+
+    @Test
+    void trainingIsDeterministic() {
+        List<String> train = brown("ca0[1-3]");
+        BpeTrainer.Options o = new BpeTrainer.Options(700, SPECIALS, 2, false, null);
+        assertEquals(BpeTrainer.train(train, o), BpeTrainer.train(new ArrayList<>(train), o));
     }
 
     @Test

@@ -35,10 +35,16 @@ class TrainerTest {
 
     TrainConfig config(String name, String... extra) throws IOException {
         corpus();
-        List<String> lines = new ArrayList<>(List.of("stage = pretrain", "model = " + TINY, "data = corpus.jsonl",
+        List<String> lines = new ArrayList<>(List.of("model = " + TINY,
                 "output = " + name, "batch_size = 4", "seq_length = 24", "lr = 3e-3", "warmup_steps = 2",
                 "min_lr_scale = 0.1", "seed = 7", "init_seed = 3"));
         lines.addAll(List.of(extra));
+        if (lines.stream().noneMatch(x -> x.startsWith("stage"))) {
+            lines.add("stage = pretrain");
+        }
+        if (lines.stream().noneMatch(x -> x.startsWith("data "))) {
+            lines.add("data = corpus.jsonl");
+        }
         Path f = dir.resolve(name + ".properties");
         Files.write(f, lines);
         return TrainConfig.load(f);
@@ -72,14 +78,44 @@ class TrainerTest {
 
     @Test
     void pretrainingDrivesTheLossDown() throws IOException {
-        TrainConfig cfg = config("learn", "steps = 60", "checkpoint_every = 60");
+        TrainConfig cfg = config("learn", "steps = 60", "checkpoint_every = 60", "export_dtype = bf16");
         try (TrainingRun run = TrainingRun.open(cfg, null, ComputePool.shared())) {
             run.trainer().run(60, null);
+            Path exported = run.trainer().exportInference();
+            ParameterSet bf16 = CheckpointTensors.read(exported.resolve("model.safetensors"));
+            ParameterSet master = TrainingCheckpoint.loadLatest(cfg.output().resolve("checkpoints")).params();
+            float[] a = master.get("model.transformer.ln_f.weight");
+            float[] b = bf16.get("model.transformer.ln_f.weight");
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(org.mmada4j.tensor.Tensor.bf16ToFloat(org.mmada4j.tensor.Tensor.floatToBf16(a[i])), b[i]);
+            }
+            assertTrue(Files.exists(exported.resolve("config.json")) && Files.exists(exported.resolve("mmada_tokens.json")));
         }
         List<Double> l = losses(cfg.output());
         double first = l.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         double last = l.subList(l.size() - 5, l.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         assertTrue(last < 0.5 * first, "loss " + first + " -> " + last);
+    }
+
+    @Test
+    void sftOnThinkFormattedAnswersDrivesTheLossDown() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            int a = i % 4;
+            int b = i % 3;
+            lines.add("{\"messages\": [{\"role\": \"user\", \"content\": \"" + a + "+" + b + "?\"}, "
+                    + "{\"role\": \"assistant\", \"content\": \"<think>" + a + "+" + b + "</think>" + (a + b) + "\"}]}");
+        }
+        Files.write(dir.resolve("chat.jsonl"), lines);
+        TrainConfig cfg = config("sft", "stage = sft", "data = chat.jsonl", "seq_length = 48", "steps = 40",
+                "checkpoint_every = 40");
+        try (TrainingRun run = TrainingRun.open(cfg, null, ComputePool.shared())) {
+            run.trainer().run(40, null);
+        }
+        List<Double> l = losses(cfg.output());
+        double first = l.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double last = l.subList(l.size() - 5, l.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        assertTrue(last < 0.5 * first, "SFT loss " + first + " -> " + last);
     }
 
     @Test

@@ -126,6 +126,8 @@ class MagvitLoadingTest {
         ComputePool pool = ComputePool.shared();
         assertMessage(() -> m.encode(pool, new float[3 * f * (f + 1)], f, f + 1), "not a positive multiple of the downsampling factor");
         assertMessage(() -> m.encode(pool, new float[2 * f * f], f, f), "is not 3x");
+        assertMessage(() -> m.decode(pool, new int[1 << 24], 1 << 12, 1 << 12), "too large");
+        assertMessage(() -> m.decode(pool, new int[0], 0, 0), "must be positive");
         // Fully convolutional: a 1x2 grid of codes decodes to f x 2f pixels and encodes back to 2 codes.
         float[] px = m.decode(pool, new int[] {1, m.quantizer().codebookSize() - 1}, 1, 2);
         assertEquals(3 * f * 2 * f, px.length);
