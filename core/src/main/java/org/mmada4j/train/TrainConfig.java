@@ -26,12 +26,12 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
                           long steps, int batchSize, int seqLength, int gradAccum, double lr, long warmupSteps,
                           double minLrScale, double weightDecay, double beta1, double beta2, double adamEps,
                           double maxGradNorm, long seed, long checkpointEvery, int keepCheckpoints,
-                          MalformedPolicy malformed, LengthPolicy tooLong, float maskEps, String exportDtype) {
+                          MalformedPolicy malformed, LengthPolicy tooLong, float maskEps, String exportDtype, boolean recomputeActivations) {
 
     public static final Set<String> KEYS = Set.of("stage", "model", "init_seed", "data", "data_kind", "output", "steps",
             "batch_size", "seq_length", "grad_accum", "lr", "warmup_steps", "min_lr_scale", "weight_decay", "beta1",
             "beta2", "adam_eps", "max_grad_norm", "seed", "checkpoint_every", "keep_checkpoints", "malformed",
-            "too_long", "mask_eps", "export_dtype");
+            "too_long", "mask_eps", "export_dtype", "recompute_activations");
 
     public static TrainConfig load(Path file) throws IOException {
         Properties p = new Properties();
@@ -61,7 +61,8 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
                 (int) f.lng("keep_checkpoints", 2),
                 MalformedPolicy.valueOf(f.str("malformed", "fail").toUpperCase(Locale.ROOT)),
                 LengthPolicy.valueOf(f.str("too_long", "truncate").toUpperCase(Locale.ROOT)),
-                (float) f.dbl("mask_eps", 1e-3), f.str("export_dtype", "f32").toLowerCase(Locale.ROOT));
+                (float) f.dbl("mask_eps", 1e-3), f.str("export_dtype", "f32").toLowerCase(Locale.ROOT),
+                Boolean.parseBoolean(f.str("recompute_activations", "false")));
         c.validate(file.toString());
         return c;
     }

@@ -75,7 +75,7 @@ public final class TrainingRun implements AutoCloseable {
         ShuffledStream stream = new ShuffledStream(ds, cfg.seed(), cfg.malformed());
         TextBatches batches = new TextBatches(stream, tokenizer, tokens, cfg.stage().equals("sft"), cfg.seqLength(),
                 cfg.tooLong(), cfg.maskEps());
-        ModelTrainer mt = new ModelTrainer(mc, params, pool);
+        ModelTrainer mt = new ModelTrainer(mc, params, pool).recomputeActivations(cfg.recomputeActivations());
         return new TrainingRun(ds, new Trainer(cfg, mt, optimizer, stream, batches, tokens.mask(), state), mc);
     }
 
