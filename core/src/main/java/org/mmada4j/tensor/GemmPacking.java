@@ -155,7 +155,7 @@ final class GemmPacking {
         if (elem < 0) {
             FloatVector.zero(F).intoArray(st, so);
         } else {
-            load(seg, dt, elem, count).intoArray(st, so);
+            widen(seg, dt, elem, count, st, so);
         }
     }
 
@@ -264,9 +264,11 @@ final class GemmPacking {
             int dBase = dOff + (g / NR) * kb * NR + g % NR;
             int valid = Math.max(0, Math.min(L, cols - g));
             for (int p = 0; p < kb; p++) {
-                FloatVector v = valid == 0 ? FloatVector.zero(F)
-                        : load(seg, dt, (bRow0 + p0 + p) * ldb + j0 + g, valid);
-                v.intoArray(dst, dBase + p * NR);
+                if (valid == 0) {
+                    FloatVector.zero(F).intoArray(dst, dBase + p * NR);
+                } else {
+                    widen(seg, dt, (bRow0 + p0 + p) * ldb + j0 + g, valid, dst, dBase + p * NR);
+                }
             }
         }
     }
@@ -288,6 +290,37 @@ final class GemmPacking {
     }
 
     // ---------------------------------------------------------------- widening loads
+
+    /**
+     * Widens {@code count} (≤ L) elements from flat index {@code elem} into {@code dst[d, d+L)} (lanes
+     * past count are 0). The vector stays inside this method: C2 inlines small callers' calls to it,
+     * but a vector returned from a call it does not inline is boxed on the heap.
+     */
+    static void widen(MemorySegment seg, DType dt, long elem, int count, float[] dst, int d) {
+        switch (dt) {
+            case F32 -> (count == L ? FloatVector.fromMemorySegment(F, seg, elem * 4, LE)
+                    : FloatVector.fromMemorySegment(F, seg, elem * 4, LE, F.indexInRange(0, count))).intoArray(dst, d);
+            case BF16 -> {
+                ShortVector sv = count == L ? ShortVector.fromMemorySegment(SH, seg, elem * 2, LE)
+                        : ShortVector.fromMemorySegment(SH, seg, elem * 2, LE, SH.indexInRange(0, count));
+                IntVector w = ((IntVector) sv.convertShape(VectorOperators.S2I, I, 0));
+                w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, d);
+            }
+            case F16 -> {
+                ShortVector sv = count == L ? ShortVector.fromMemorySegment(SH, seg, elem * 2, LE)
+                        : ShortVector.fromMemorySegment(SH, seg, elem * 2, LE, SH.indexInRange(0, count));
+                IntVector h = ((IntVector) sv.convertShape(VectorOperators.S2I, I, 0)).and(0xffff);
+                IntVector em = h.and(0x7fff);
+                IntVector shifted = em.lanewise(VectorOperators.LSHL, 13);
+                IntVector scaled = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+                IntVector special = shifted.or(0x7f800000);
+                special = special.blend(special.or(0x400000), em.compare(VectorOperators.GT, 0x7c00));
+                IntVector bits = scaled.blend(special, em.compare(VectorOperators.GE, 0x7c00));
+                bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().intoArray(dst, d);
+            }
+            default -> throw new UnsupportedOperationException("GEMM cannot read " + dt + " weights");
+        }
+    }
 
     /** {@code count} (≤ L) consecutive elements from flat index {@code elem}, widened; lanes past count are 0. */
     static FloatVector load(MemorySegment seg, DType dt, long elem, int count) {

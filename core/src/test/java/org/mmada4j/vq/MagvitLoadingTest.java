@@ -148,8 +148,27 @@ class MagvitLoadingTest {
             img[i] = (float) Math.sin(i * 0.37);
         }
         ComputePool pool = ComputePool.shared();
-        assertArrayEquals(direct.encodeLatent(pool, img, side, side).data(), loaded.encodeLatent(pool, img, side, side).data());
-        assertArrayEquals(direct.decode(pool, new int[] {0, 5, 9, 63}, 2, 2), loaded.decode(pool, new int[] {0, 5, 9, 63}, 2, 2));
+        // Same weights bit for bit, but not bit-identical outputs: a second encode of the SAME model in one JVM can
+        // differ by ~1e-7 once C2 compiles the Vector API EXP of GroupNorm's swish (intrinsic vs lane-wise
+        // fallback); seen with the 48 px g2 config of scripts/golden. Hence a tolerance, not equality.
+        org.mmada4j.testing.Assertions2.assertClose("latent", direct.encodeLatent(pool, img, side, side).data(),
+                loaded.encodeLatent(pool, img, side, side).data(), 1e-5, 0);
+        org.mmada4j.testing.Assertions2.assertClose("decoded", direct.decode(pool, new int[] {0, 5, 9, 63}, 2, 2),
+                loaded.decode(pool, new int[] {0, 5, 9, 63}, 2, 2), 1e-5, 0);
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCount() throws IOException {
+        Magvit m = MagvitLoader.load(golden().file("magvit_config.json"), golden().file("magvit.safetensors"));
+        int g = 2;
+        int[] codes = {0, 17, 42, m.quantizer().codebookSize() - 1};
+        try (ComputePool one = new ComputePool(1); ComputePool three = new ComputePool(3)) {
+            float[] a = m.decode(one, codes, g, g);
+            float[] b = m.decode(three, codes, g, g);
+            assertArrayEquals(a, b);
+            int side = g * m.downsampleFactor();
+            assertArrayEquals(m.encodeLatent(one, a, side, side).data(), m.encodeLatent(three, a, side, side).data());
+        }
     }
 
     @Test
