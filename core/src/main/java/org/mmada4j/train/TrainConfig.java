@@ -26,12 +26,24 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
                           long steps, int batchSize, int seqLength, int gradAccum, double lr, long warmupSteps,
                           double minLrScale, double weightDecay, double beta1, double beta2, double adamEps,
                           double maxGradNorm, long seed, long checkpointEvery, int keepCheckpoints,
-                          MalformedPolicy malformed, LengthPolicy tooLong, float maskEps, String exportDtype) {
+                          MalformedPolicy malformed, LengthPolicy tooLong, float maskEps, String exportDtype, boolean recomputeActivations, Joint joint) {
+
+    /**
+     * The joint [t2i | lm | mmu] stage (present when {@code t2i_data} is set): image–caption data for
+     * t2i rows, captions or VQA for mmu rows, the image tokenizer and its cache, row counts, T
+     * ({@code max_text_length}; rows have length T + N + 3) and the task coefficients.
+     */
+    public record Joint(Path t2iData, Path mmuData, ExampleKind mmuKind, Path vqModel, Path imageCache, int resolution,
+                        int maxTextLength, int t2iBatch, int mmuBatch, double t2iCoeff, double lmCoeff, double mmuCoeff,
+                        float condDropout) {
+    }
 
     public static final Set<String> KEYS = Set.of("stage", "model", "init_seed", "data", "data_kind", "output", "steps",
             "batch_size", "seq_length", "grad_accum", "lr", "warmup_steps", "min_lr_scale", "weight_decay", "beta1",
             "beta2", "adam_eps", "max_grad_norm", "seed", "checkpoint_every", "keep_checkpoints", "malformed",
-            "too_long", "mask_eps", "export_dtype");
+            "too_long", "mask_eps", "export_dtype", "recompute_activations",
+            "t2i_data", "mmu_data", "mmu_data_kind", "vq_model", "image_cache", "resolution", "max_text_length",
+            "t2i_batch_size", "mmu_batch_size", "t2i_coeff", "lm_coeff", "mmu_coeff", "cond_dropout");
 
     public static TrainConfig load(Path file) throws IOException {
         Properties p = new Properties();
@@ -61,7 +73,14 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
                 (int) f.lng("keep_checkpoints", 2),
                 MalformedPolicy.valueOf(f.str("malformed", "fail").toUpperCase(Locale.ROOT)),
                 LengthPolicy.valueOf(f.str("too_long", "truncate").toUpperCase(Locale.ROOT)),
-                (float) f.dbl("mask_eps", 1e-3), f.str("export_dtype", "f32").toLowerCase(Locale.ROOT));
+                (float) f.dbl("mask_eps", 1e-3), f.str("export_dtype", "f32").toLowerCase(Locale.ROOT),
+                Boolean.parseBoolean(f.str("recompute_activations", "false")),
+                p.getProperty("t2i_data") == null ? null : new Joint(base.resolve(f.required("t2i_data")),
+                        base.resolve(f.required("mmu_data")), ExampleKind.parse(f.str("mmu_data_kind", "caption")),
+                        base.resolve(f.required("vq_model")), base.resolve(f.str("image_cache", "image-cache")),
+                        (int) f.lng("resolution", 256), (int) f.lng("max_text_length", 128),
+                        (int) f.lng("t2i_batch_size", 1), (int) f.lng("mmu_batch_size", 1), f.dbl("t2i_coeff", 1.0),
+                        f.dbl("lm_coeff", 0.1), f.dbl("mmu_coeff", 1.0), (float) f.dbl("cond_dropout", 0.1)));
         c.validate(file.toString());
         return c;
     }

@@ -33,30 +33,97 @@ public final class Trainer {
                               double tokensPerSecond, long malformedSkipped, long tooLongSkipped) {
     }
 
+    /** Where the batches come from: the LM stages' text rows or the joint [t2i | lm | mmu] batches. */
+    public interface BatchSource {
+        DiffusionLoss.Batch next(RandomSource rng);
+
+        /** The attention mask of the last batch. */
+        AttentionMask mask();
+
+        long tooLongSkipped();
+
+        static BatchSource text(TextBatches b, int rows) {
+            return new BatchSource() {
+                @Override
+                public DiffusionLoss.Batch next(RandomSource rng) {
+                    return b.next(rows, rng);
+                }
+
+                @Override
+                public AttentionMask mask() {
+                    return AttentionMask.none();
+                }
+
+                @Override
+                public long tooLongSkipped() {
+                    return b.skippedTooLong();
+                }
+            };
+        }
+
+        static BatchSource joint(JointBatches j, TextBatches lm) {
+            return new BatchSource() {
+                @Override
+                public DiffusionLoss.Batch next(RandomSource rng) {
+                    return j.next(rng);
+                }
+
+                @Override
+                public AttentionMask mask() {
+                    return j.attentionBias();
+                }
+
+                @Override
+                public long tooLongSkipped() {
+                    return lm.skippedTooLong();
+                }
+            };
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TrainConfig cfg;
     private final ModelTrainer model;
     private final AdamW optimizer;
     private final ShuffledStream stream;
-    private final TextBatches batches;
+    private final java.util.List<ShuffledStream> otherStreams;
+    private final BatchSource batches;
     private final DiffusionLoss loss;
     private final LearningRateSchedule schedule;
     private SeededRandom rng;
     private TrainingState state;
 
-    public Trainer(TrainConfig cfg, ModelTrainer model, AdamW optimizer, ShuffledStream stream, TextBatches batches,
-                   int maskId, TrainingState state) {
+    /**
+     * @param stream       the LM data stream
+     * @param otherStreams further streams whose positions are checkpointed (joint stage: t2i, mmu)
+     */
+    public Trainer(TrainConfig cfg, ModelTrainer model, AdamW optimizer, ShuffledStream stream,
+                   java.util.List<ShuffledStream> otherStreams, BatchSource batches, int maskId,
+                   DiffusionLoss.Coefficients coefficients, TrainingState state) {
         this.cfg = cfg;
         this.model = model;
         this.optimizer = optimizer;
         this.stream = stream;
+        this.otherStreams = java.util.List.copyOf(otherStreams);
         this.batches = batches;
-        this.loss = new DiffusionLoss(maskId, new DiffusionLoss.Coefficients(0, 1, 0));
+        this.loss = new DiffusionLoss(maskId, coefficients);
         this.schedule = new LearningRateSchedule(cfg.lr(), cfg.warmupSteps(), cfg.steps(), cfg.minLrScale());
         this.state = state;
         this.rng = SeededRandom.restore(state.rngState());
         stream.seek(state.dataEpoch(), state.dataIndex());
+        for (int i = 0; i < this.otherStreams.size() && 2 * i + 1 < state.otherStreams().size(); i++) {
+            this.otherStreams.get(i).seek(state.otherStreams().get(2 * i), state.otherStreams().get(2 * i + 1));
+        }
+    }
+
+    private java.util.List<Long> otherPositions() {
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        for (ShuffledStream s : otherStreams) {
+            out.add(s.epoch());
+            out.add(s.index());
+        }
+        return out;
     }
 
     /** The state a fresh run starts from. */
@@ -84,8 +151,8 @@ public final class Trainer {
                 for (int micro = 0; micro < cfg.gradAccum(); micro++) {
                     long epoch = stream.epoch();
                     long index = stream.index();
-                    DiffusionLoss.Batch b = batches.next(cfg.batchSize(), rng);
-                    DiffusionLoss.Result r = model.accumulate(loss, b, AttentionMask.none(), 1.0 / cfg.gradAccum());
+                    DiffusionLoss.Batch b = batches.next(rng);
+                    DiffusionLoss.Result r = model.accumulate(loss, b, batches.mask(), 1.0 / cfg.gradAccum());
                     if (!Double.isFinite(r.total())) {
                         throw new TrainingDivergedException(String.format(
                                 "loss is %s at step %d, micro-batch %d (data epoch %d, examples %d..%d); stopped before the"
@@ -99,10 +166,10 @@ public final class Trainer {
                 float norm = model.optimizerStep(optimizer, lr, (float) cfg.maxGradNorm());
                 double meanLoss = lossSum / cfg.gradAccum();
                 state = new TrainingState(step + 1, stream.epoch(), stream.index(), rng.state(),
-                        state.tokensSeen() + tokens, meanLoss);
+                        state.tokensSeen() + tokens, meanLoss, otherPositions());
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 StepMetrics m = new StepMetrics(state.step(), cfg.steps(), meanLoss, lr, norm, state.tokensSeen(),
-                        tokens / seconds, stream.malformedSkipped(), batches.skippedTooLong());
+                        tokens / seconds, malformed(), batches.tooLongSkipped());
                 ObjectNode line = JSON.createObjectNode();
                 line.put("step", m.step()).put("loss", m.loss()).put("lr", m.lr()).put("grad_norm", m.gradNorm())
                         .put("tokens", m.tokens()).put("tokens_per_s", m.tokensPerSecond())
@@ -134,6 +201,14 @@ public final class Trainer {
         InferenceExport.write(model.params(), cfg.model(), dir, cfg.exportDtype().equals("bf16")
                 ? CheckpointTensors.Precision.BF16 : CheckpointTensors.Precision.F32);
         return dir;
+    }
+
+    private long malformed() {
+        long n = stream.malformedSkipped();
+        for (ShuffledStream s : otherStreams) {
+            n += s.malformedSkipped();
+        }
+        return n;
     }
 
     /** Writes a checkpoint of the current state now (e.g. when stopping early). */

@@ -64,6 +64,14 @@ class BackwardGoldenTest {
         System.out.printf("train_grads: worst |diff| / max|g| over tensors = %.3g%n", worstRel);
         assertTrue(report.isEmpty(), "gradients differ from train_grads (worst rel " + worstRel + "):" + report);
 
+        // Activation recomputation gives the same gradients bit for bit.
+        ModelTrainer recomputing = new ModelTrainer(config, params.copy(), pool).recomputeActivations(true);
+        recomputing.accumulate(loss, b, bias, 1.0);
+        for (String name : golden.names()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(trainer.grads().get(name), recomputing.grads().get(name),
+                    name + " with activation recomputation");
+        }
+
         var cfg = g.meta().path("train").path("config");
         float coef = GradientClipping.coefficient(GradientClipping.totalNorm(golden), (float) cfg.path("max_grad_norm").asDouble());
         var betas = cfg.path("betas");

@@ -159,6 +159,20 @@ class MagvitLoadingTest {
     }
 
     @Test
+    void resultsDoNotDependOnTheThreadCount() throws IOException {
+        Magvit m = MagvitLoader.load(golden().file("magvit_config.json"), golden().file("magvit.safetensors"));
+        int g = 2;
+        int[] codes = {0, 17, 42, m.quantizer().codebookSize() - 1};
+        try (ComputePool one = new ComputePool(1); ComputePool three = new ComputePool(3)) {
+            float[] a = m.decode(one, codes, g, g);
+            float[] b = m.decode(three, codes, g, g);
+            assertArrayEquals(a, b);
+            int side = g * m.downsampleFactor();
+            assertArrayEquals(m.encodeLatent(one, a, side, side).data(), m.encodeLatent(three, a, side, side).data());
+        }
+    }
+
+    @Test
     void directoryLayoutsAndMissingFiles() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("m"));
         assertMessage(() -> MagvitLoader.load(dir), "config.json: MAGVIT config not found");
