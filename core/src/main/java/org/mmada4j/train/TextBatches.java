@@ -34,8 +34,7 @@ public final class TextBatches {
         this.chat = chat;
         this.length = length;
         this.tooLong = tooLong;
-        TrainingTokens tt = TrainingTokens.of(tokens);
-        this.sequences = new TrainingSequences(tt, Math.max(3, length));
+        this.sequences = new TrainingSequences(tokens, Math.max(3, length));
         this.noising = new MaskedNoising(tokens.mask(), maskEps, 0f);
     }
 
