@@ -85,6 +85,11 @@ class MagvitLoadingTest {
         assertMessage(() -> MagvitConfig.fromJson(json.readTree(
                 "{\"encoder\": {\"z_channels\": 6}, \"decoder\": {\"z_channels\": 6}, \"quantizer\": {\"codebook_dim\": 7}}"),
                 "cfg.json"), "cfg.json: z_channels");
+        // a decoder with fewer levels than the encoder is legal in the reference: 8x upsampling
+        MagvitConfig asym = MagvitConfig.fromJson(json.readTree(
+                "{\"decoder\": {\"ch_mult\": [1, 1, 2, 2], \"num_res_blocks\": [1, 1, 1, 1]}}"), "cfg.json");
+        assertEquals(16, asym.downsampleFactor());
+        assertEquals(8, asym.upsampleFactor());
         assertMessage(() -> MagvitConfig.fromJson(json.readTree("{\"encoder\": {\"ch\": 48}}"), "cfg.json"),
                 "not a multiple of the 32 GroupNorm groups");
         assertMessage(() -> MagvitConfig.fromJson(json.readTree("{\"encoder\": {\"ch_mult\": [1, 2]}}"), "cfg.json"),
