@@ -46,7 +46,7 @@ public final class JointBatches {
         this.images = images;
         this.tokenizer = tokenizer;
         this.tokens = tokens;
-        this.seq = new TrainingSequences(TrainingTokens.of(tokens), maxTextLength);
+        this.seq = new TrainingSequences(tokens, maxTextLength);
         this.noising = new MaskedNoising(tokens.mask(), maskEps, 0f);
         this.t2iRows = t2iRows;
         this.lmRows = lmRows;

@@ -22,7 +22,7 @@ import org.mmada4j.tensor.AttentionMask;
  * <p>A NaN or infinite loss stops the run before the update (the weights and the checkpoints on disk
  * are the last good ones) with a {@link TrainingDivergedException} naming the step and the batch.
  */
-public final class Trainer {
+public final class Trainer implements TrainingLoop {
     /** Progress callback (the CLI's progress line). */
     public interface Listener {
         void step(StepMetrics m);
@@ -30,7 +30,7 @@ public final class Trainer {
 
     /** What one optimizer step did. */
     public record StepMetrics(long step, long totalSteps, double loss, double lr, float gradNorm, long tokens,
-                              double tokensPerSecond, long malformedSkipped, long tooLongSkipped) {
+                              double tokensPerSecond, long malformedSkipped, long tooLongSkipped, double reward) {
     }
 
     /** Where the batches come from: the LM stages' text rows or the joint [t2i | lm | mmu] batches. */
@@ -131,11 +131,13 @@ public final class Trainer {
         return new TrainingState(0, 0, 0, seed, 0, Double.NaN);
     }
 
+    @Override
     public TrainingState state() {
         return state;
     }
 
     /** Runs until {@code untilStep} (≤ cfg.steps) optimizer steps are done; returns the final state. */
+    @Override
     public TrainingState run(long untilStep, Listener listener) throws IOException {
         Path out = cfg.output();
         Files.createDirectories(out);
@@ -169,7 +171,7 @@ public final class Trainer {
                         state.tokensSeen() + tokens, meanLoss, otherPositions());
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 StepMetrics m = new StepMetrics(state.step(), cfg.steps(), meanLoss, lr, norm, state.tokensSeen(),
-                        tokens / seconds, malformed(), batches.tooLongSkipped());
+                        tokens / seconds, malformed(), batches.tooLongSkipped(), Double.NaN);
                 ObjectNode line = JSON.createObjectNode();
                 line.put("step", m.step()).put("loss", m.loss()).put("lr", m.lr()).put("grad_norm", m.gradNorm())
                         .put("tokens", m.tokens()).put("tokens_per_s", m.tokensPerSecond())
@@ -193,6 +195,7 @@ public final class Trainer {
      * Exports the current weights as an inference model directory {@code output/model} (config
      * {@code export_dtype}: f32, bf16, or none).
      */
+    @Override
     public Path exportInference() throws IOException {
         if (cfg.exportDtype().equals("none")) {
             return null;
@@ -212,6 +215,7 @@ public final class Trainer {
     }
 
     /** Writes a checkpoint of the current state now (e.g. when stopping early). */
+    @Override
     public void checkpoint() throws IOException {
         TrainingCheckpoint.save(cfg.output().resolve("checkpoints"), model.params(), optimizer, state,
                 cfg.keepCheckpoints(), TrainingCheckpoint.WriteObserver.NONE);

@@ -32,10 +32,10 @@ import org.mmada4j.vq.MagvitLoader;
  */
 public final class TrainingRun implements AutoCloseable {
     private final List<JsonlDataset> datasets;
-    private final Trainer trainer;
+    private final TrainingLoop trainer;
     private final ModelConfig modelConfig;
 
-    private TrainingRun(List<JsonlDataset> datasets, Trainer trainer, ModelConfig modelConfig) {
+    private TrainingRun(List<JsonlDataset> datasets, TrainingLoop trainer, ModelConfig modelConfig) {
         this.datasets = datasets;
         this.trainer = trainer;
         this.modelConfig = modelConfig;
@@ -79,6 +79,12 @@ public final class TrainingRun implements AutoCloseable {
         JsonlDataset ds = JsonlDataset.open(cfg.data(), cfg.dataKind());
         ShuffledStream stream = new ShuffledStream(ds, cfg.seed(), cfg.malformed());
         ModelTrainer mt = new ModelTrainer(mc, params, pool).recomputeActivations(cfg.recomputeActivations());
+        if (cfg.stage().equals("grpo")) {
+            // the frozen reference policy: the weights the run started from (or resumed with)
+            ParameterSet initial = resume != null || cfg.initSeed() >= 0 ? params.copy() : load(mc, modelDir);
+            ModelTrainer ref = new ModelTrainer(mc, initial, pool);
+            return new TrainingRun(List.of(ds), new GrpoTrainer(cfg, mt, ref, optimizer, stream, tokenizer, tokens, state), mc);
+        }
         TrainConfig.Joint j = cfg.joint();
         if (j == null) {
             TextBatches batches = new TextBatches(stream, tokenizer, tokens, cfg.stage().equals("sft"), cfg.seqLength(),
@@ -114,7 +120,7 @@ public final class TrainingRun implements AutoCloseable {
                 new DiffusionLoss.Coefficients(j.t2iCoeff(), j.lmCoeff(), j.mmuCoeff()), state), mc);
     }
 
-    public Trainer trainer() {
+    public TrainingLoop trainer() {
         return trainer;
     }
 

@@ -59,6 +59,11 @@ public final class Magvit {
         return config.downsampleFactor();
     }
 
+    /** Pixels per code side when decoding: {@code 2^(decoder levels − 1)}. */
+    public int upsampleFactor() {
+        return config.upsampleFactor();
+    }
+
     /** Encoder output after {@code quant_conv}, before LFQ: {@code [h/f, w/f, bits]} channels-last. */
     public FeatureMap encodeLatent(ComputePool pool, float[] image, int h, int w) {
         int c = config.encoder().inCh();
@@ -79,12 +84,12 @@ public final class Magvit {
         return quantizer.encode(encodeLatent(pool, image, h, w));
     }
 
-    /** Raw decoder output, planar {@code [out_ch, gh·f, gw·f]}, of row-major codes on a {@code gh × gw} grid. */
+    /** Raw decoder output, planar {@code [out_ch, gh·u, gw·u]} (u = {@link #upsampleFactor()}), of row-major codes on a {@code gh × gw} grid. */
     public float[] decode(ComputePool pool, int[] codes, int gh, int gw) {
         if (gh < 1 || gw < 1) {
             throw new IllegalArgumentException("code grid " + gh + "x" + gw + " must be positive");
         }
-        checkActivationSize((long) gh * downsampleFactor(), (long) gw * downsampleFactor(), config.decoder());
+        checkActivationSize((long) gh * upsampleFactor(), (long) gw * upsampleFactor(), config.decoder());
         FeatureMap x = decoder.forward(pool, quantizer.decode(codes, gh, gw));
         float[] out = new float[x.data().length];
         x.toPlanar(out, 0);
