@@ -54,7 +54,7 @@ public final class ImagineBenchCommand implements Callable<Integer> {
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         ImageSamplingParams p = new ImageSamplingParams(steps, guidance, 1f, MaskSchedule.COSINE);
         Path dir = SamplingSupport.modelDir(model);
-        try (ComputePool pool = new ComputePool(t); MmadaModel m = ModelPredictor.load(dir, pool)) {
+        try (ComputePool pool = new ComputePool(t); MmadaModel m = SamplingSupport.packIfItFits(ModelPredictor.load(dir, pool))) {
             SpecialTokens tok = SamplingSupport.tokens(dir, null);
             Prompting pr = new Prompting(tok);
             SplittableRandom r = new SplittableRandom(0);
