@@ -6,7 +6,8 @@ import org.mmada4j.model.MmadaModel;
 import org.mmada4j.prompt.SpecialTokens;
 import org.mmada4j.sample.ImageUnderstanding;
 import org.mmada4j.sample.ModelPredictor;
-import org.mmada4j.sample.SeededRandom;
+import org.mmada4j.sample.Answers;
+import org.mmada4j.sample.TextSampler;
 import org.mmada4j.text.TextTokenizer;
 import org.mmada4j.vq.Magvit;
 import picocli.CommandLine.Command;
@@ -43,7 +44,7 @@ public final class DescribeCommand implements Callable<Integer> {
         Path dir = SamplingSupport.modelDir(model);
         TextTokenizer tz = SamplingSupport.tokenizer(dir);
         SpecialTokens tok = SamplingSupport.tokens(dir, tz);
-        var params = sampling.params(tok);
+        sampling.params(tok); // validates the settings before any loading
         if (question == null || question.isBlank()) {
             throw new IllegalArgumentException("empty prompt: --question is empty");
         }
@@ -51,13 +52,13 @@ public final class DescribeCommand implements Callable<Integer> {
         int[] codes = SamplingSupport.imageCodes(m, image, tok);
         try (MmadaModel mm = SamplingSupport.loadModel(dir)) {
             ImageUnderstanding u = new ImageUnderstanding(new ModelPredictor(mm), tz, tok);
+            int[] prompt = u.prompt(codes, question, think);
             long t0 = System.nanoTime();
-            ImageUnderstanding.Result r = u.describe(codes, question, think, params, new SeededRandom(sampling.seed),
-                    new SamplingSupport.Progress("describe", json));
+            // the exact sampler, or the cached/threshold one when --fast/--threshold ask for it
+            TextSampler.Result r = sampling.generate(mm, tok, prompt, new SamplingSupport.Progress("describe", json));
             double s = (System.nanoTime() - t0) / 1e9;
-            GenerateCommand.print(r.answer(), new org.mmada4j.sample.TextSampler.Result(new int[][] {r.ids()},
-                    r.forwardPasses(), new int[] {org.mmada4j.sample.Answers.generatedIds(r.ids(), r.promptLength(),
-                    r.ids().length, tok).length}), s, json, think);
+            int[] row = r.ids()[0];
+            GenerateCommand.print(Answers.decode(row, prompt.length, row.length, tok, tz), r, s, json, think);
         }
         return 0;
     }

@@ -66,7 +66,7 @@ public final class GenerateBenchCommand implements Callable<Integer> {
         TextSamplingParams p = new TextSamplingParams(genLength, blockLength, s, 0, 0, Remasking.LOW_CONFIDENCE,
                 OptionalInt.empty());
         try (ComputePool pool = new ComputePool(t);
-             MmadaModel m = ModelPredictor.load(SamplingSupport.modelDir(model), pool)) {
+             MmadaModel m = SamplingSupport.packIfItFits(ModelPredictor.load(SamplingSupport.modelDir(model), pool))) {
             int mask = m.config().maskTokenId();
             int vocab = m.config().vocabSize();
             SplittableRandom r = new SplittableRandom(0);

@@ -85,7 +85,7 @@ final class ImageGeneration {
             c[i] = Math.max(0, Math.min(vq.config().codebookSize() - 1, c[i]));
         }
         float[] px = vq.decode(ComputePool.shared(), c, gh, gw);
-        int f = vq.downsampleFactor();
+        int f = vq.upsampleFactor();
         return ImageTransforms.fromModelOutput(px, gw * f, gh * f);
     }
 

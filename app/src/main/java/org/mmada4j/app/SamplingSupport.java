@@ -40,7 +40,18 @@ final class SamplingSupport {
     }
 
     static MmadaModel loadModel(Path dir) {
-        return ModelPredictor.load(dir, ComputePool.shared());
+        return packIfItFits(ModelPredictor.load(dir, ComputePool.shared()));
+    }
+
+    /**
+     * Packs the weights once into the GEMM layout when the fp32 copy takes at most a quarter of the heap: samplers
+     * run many passes, and the cached modes' small windows would otherwise spend most of their time packing.
+     */
+    static MmadaModel packIfItFits(MmadaModel m) {
+        if (4 * m.config().parameterCount() <= Runtime.getRuntime().maxMemory() / 4) {
+            m.packWeights();
+        }
+        return m;
     }
 
     /** {@code DIR/tokenizer.json}; a clear error when the model directory has none. */

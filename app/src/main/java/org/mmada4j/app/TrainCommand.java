@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mmada4j.tensor.ComputePool;
 import org.mmada4j.train.TrainConfig;
-import org.mmada4j.train.Trainer;
+import org.mmada4j.train.TrainingLoop;
 import org.mmada4j.train.TrainingDivergedException;
 import org.mmada4j.train.TrainingRun;
 import picocli.CommandLine.Command;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * {@code metrics.jsonl}, checkpoints and {@code loss.png} into the config's {@code output}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train or fine-tune with the masked-diffusion objective (stages: pretrain, sft).")
+        description = "Train or fine-tune with the masked-diffusion objective (stages: pretrain, sft, grpo).")
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Run config (key = value lines).")
     Path config;
@@ -32,7 +32,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainConfig cfg = TrainConfig.load(config);
         try (TrainingRun run = TrainingRun.open(cfg, resume, ComputePool.shared())) {
-            Trainer t = run.trainer();
+            TrainingLoop t = run.trainer();
             System.out.printf("training %s: %s, %d params, from step %d to %d, output %s%n", cfg.stage(), cfg.model(),
                     run.modelConfig().parameterCount(), t.state().step(), cfg.steps(), cfg.output());
             long until = maxSteps == null ? cfg.steps() : Math.min(cfg.steps(), maxSteps);
@@ -40,8 +40,9 @@ public final class TrainCommand implements Callable<Integer> {
                 t.run(until, m -> {
                     int width = 30;
                     int done = (int) (width * m.step() / m.totalSteps());
-                    System.out.printf("\r[%s%s] step %d/%d  loss %.4f  lr %.3g  |g| %.3g  %.0f tok/s%s", "=".repeat(done),
-                            " ".repeat(width - done), m.step(), m.totalSteps(), m.loss(), m.lr(), m.gradNorm(),
+                    System.out.printf("\r[%s%s] step %d/%d  %sloss %.4f  lr %.3g  |g| %.3g  %.0f tok/s%s", "=".repeat(done),
+                            " ".repeat(width - done), m.step(), m.totalSteps(),
+                            Double.isNaN(m.reward()) ? "" : String.format("reward %.3f  ", m.reward()), m.loss(), m.lr(), m.gradNorm(),
                             m.tokensPerSecond(), m.malformedSkipped() + m.tooLongSkipped() > 0
                                     ? "  skipped " + m.malformedSkipped() + " malformed, " + m.tooLongSkipped() + " too long" : "");
                     System.out.flush();
@@ -54,6 +55,9 @@ public final class TrainCommand implements Callable<Integer> {
             } finally {
                 if (java.nio.file.Files.exists(cfg.output().resolve("metrics.jsonl"))) {
                     LossCurvePlot.render(cfg.output().resolve("metrics.jsonl"), "loss", cfg.output().resolve("loss.png"));
+                    if (cfg.stage().equals("grpo")) {
+                        LossCurvePlot.render(cfg.output().resolve("metrics.jsonl"), "reward", cfg.output().resolve("reward.png"));
+                    }
                 }
             }
             System.out.printf("done: step %d, loss %.4f; checkpoints in %s, curve %s%n", t.state().step(),

@@ -105,7 +105,7 @@ record VqCodes(int[][] rows, int gridHeight, int gridWidth) {
 
     /** Decodes every row, naming the file and the row when a code is out of range. */
     float[] decodeAll(Magvit m, Path file, org.mmada4j.tensor.ComputePool pool, int[] outHw) {
-        int f = m.downsampleFactor();
+        int f = m.upsampleFactor();
         int h = gridHeight * f;
         int w = gridWidth * f;
         int c = m.config().decoder().outCh();

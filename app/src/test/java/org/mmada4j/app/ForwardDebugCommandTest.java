@@ -100,6 +100,13 @@ class ForwardDebugCommandTest {
                 at = i;
             }
         }
-        assertTrue(worst <= ATOL, expectedFile.getFileName() + ": max |diff| " + worst + " at " + at);
+        // fp32 noise grows with the values (as MmadaForwardParityTest.atol): a 3-layer d96 set has max|hidden|
+        // 16.7 and torch fp32 itself 1.3e-4 away from float64 there.
+        double max = 0;
+        for (float v : e.floats()) {
+            max = Math.max(max, Math.abs(v));
+        }
+        double atol = Math.max(ATOL, 2e-5 * max);
+        assertTrue(worst <= atol, expectedFile.getFileName() + ": max |diff| " + worst + " at " + at + ", atol " + atol);
     }
 }

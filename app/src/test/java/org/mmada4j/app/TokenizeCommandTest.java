@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code tokenize} on the bundled tiny model's byte-level stand-in tokenizer. */
@@ -20,6 +22,18 @@ class TokenizeCommandTest {
         assertEquals("72,105,32,292,195,169", run(0, "tokenize", "--tokenizer", tokenizer, "Hi <|eot_id|>é"));
         assertEquals("Hi <|eot_id|>é", run(0, "tokenize", "--tokenizer", tokenizer, "--decode", "72,105,32,292,195,169"));
         assertEquals("Hi é", run(0, "tokenize", "--tokenizer", tokenizer, "--skip-special", "--decode", "72,105,32,292,195,169"));
+    }
+
+    @Test
+    void trainsATokenizerThatEncodes(@TempDir Path tmp) throws Exception {
+        Path text = tmp.resolve("text.txt");
+        Files.writeString(text, "the cat sat on the mat\nthe cat ate the rat\n".repeat(20));
+        Path out = tmp.resolve("tokenizer.json");
+        assertEquals("wrote " + out + " (270 ids)", run(0, "tokenize", "--tokenizer", out.toString(), "--train", text.toString(),
+                "--vocab-size", "270", "--special", "<|endoftext|>,<|mdm_mask|>"));
+        String ids = run(0, "tokenize", "--tokenizer", out.toString(), "the cat<|mdm_mask|>");
+        assertTrue(ids.endsWith(",1") && ids.split(",").length < 8, ids);
+        assertEquals("the cat<|mdm_mask|>", run(0, "tokenize", "--tokenizer", out.toString(), "--decode", ids));
     }
 
     @Test

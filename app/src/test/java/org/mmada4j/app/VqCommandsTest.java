@@ -72,6 +72,28 @@ class VqCommandsTest {
         }
     }
 
+    /** Rectangular batch through the debug commands: resources/vq/second (see MagvitSecondConfigTest). */
+    @Tag("parity")
+    @Test
+    void debugCommandsOnARectangularSecondConfiguration() throws IOException {
+        Path dir = Path.of("..", "core", "src", "test", "resources", "vq", "second").toAbsolutePath().normalize();
+        Path codes = tmp.resolve("codes.npy");
+        Path latent = tmp.resolve("z.npy");
+        assertEquals(0, run("debug", "vq-encode", "--vq", dir.toString(), "--input", dir.resolve("input.npy").toString(),
+                "--output", codes.toString(), "--latent", latent.toString()));
+        NpyArray expected = Npy.read(dir.resolve("codes.npy")); // [B, gh, gw]
+        NpyArray got = Npy.read(codes);                          // [B, gh*gw]
+        assertArrayEquals(new long[] {expected.shape()[0], expected.shape()[1] * expected.shape()[2]}, got.shape());
+        assertArrayEquals(expected.longs(), got.longs());
+        assertClose(Npy.read(dir.resolve("latent.npy")).floats(), Npy.read(latent).floats(), LATENT_ATOL);
+        Path px = tmp.resolve("px.npy");
+        assertEquals(0, run("debug", "vq-decode", "--vq", dir.toString(), "--input", dir.resolve("codes.npy").toString(),
+                "--output", px.toString()));
+        NpyArray ref = Npy.read(dir.resolve("decoded.npy"));
+        assertArrayEquals(ref.shape(), Npy.read(px).shape());
+        assertClose(ref.floats(), Npy.read(px).floats(), PIXEL_ATOL);
+    }
+
     @Test
     void imageEncodeDecodeWithTheBundledModel() throws IOException {
         Path png = tmp.resolve("in.png");

@@ -1,6 +1,8 @@
 package org.mmada4j.model;
 
+import java.util.function.Function;
 import org.mmada4j.tensor.AttentionMask;
+import org.mmada4j.tensor.Rope;
 import org.mmada4j.tensor.RopeBackward;
 
 /**
@@ -53,6 +55,62 @@ public final class ModelBackward {
             BlockActivations a = st.layer(l);
             SwiGluMlp.backward(model.pool(), c, w.blocks().get(l), a, dX, g.blocks().get(l));
             SelfAttention.backward(model.pool(), c, w.blocks().get(l), r, a, dX, g.blocks().get(l), batch, length, mask);
+        }
+        Embedding.backward(ids, tokens, dX, g.wte(), d);
+    }
+
+    /**
+     * Forward and backward with activation recomputation (gradient checkpointing) for long sequences:
+     * the forward keeps only each block's input ([T, d] per layer) and one shared activation record;
+     * the backward recomputes each block's forward from its saved input just before that block's
+     * backward. Costs one more forward of the blocks; gives the same gradients bit for bit as
+     * {@link #backward} after a recording forward.
+     *
+     * @param gradientOf receives the logits [T, vocab] (all rows and columns), returns dLoss/dLogits
+     */
+    public void forwardBackwardRecomputing(int[] ids, int batch, int length, AttentionMask mask,
+                                           Function<float[], float[]> gradientOf, ModelGradients g) {
+        ModelConfig c = model.config();
+        ModelWeights w = model.weights();
+        int d = c.dModel();
+        int tokens = batch * length;
+        int vocab = c.embeddingSize();
+        if (ids.length != tokens) {
+            throw new IllegalArgumentException("ids has " + ids.length + " entries, expected " + batch + " x " + length);
+        }
+        Rope rope = new Rope(c.ropeTheta(), c.headDim(), Math.max(length, c.maxSequenceLength()));
+        RopeBackward ropeBack = ropeFor(length);
+        BlockActivations a = new BlockActivations(d, c.mlpHiddenSize());
+        a.ensure(tokens, true);
+        a.tokens = tokens;
+        float[] x = new float[tokens * d];
+        float[][] inputs = new float[c.nLayers()][];
+        // h = wte[ids]; per block: keep the input, run the block
+        Embedding.forward(w.wte(), ids, batch, length, 0, length, x);
+        for (int l = 0; l < c.nLayers(); l++) {
+            inputs[l] = x.clone();
+            SelfAttention.forward(model.pool(), c, w.blocks().get(l), rope, l, x, a, batch, length, 0, length, mask, null, null);
+            SwiGluMlp.forward(model.pool(), c, w.blocks().get(l), x, a, null);
+        }
+        float[] selected = new float[tokens * d];
+        float[] normed = new float[tokens * d];
+        float[] rstd = new float[tokens];
+        float[] logits = new float[tokens * vocab];
+        LmHead.forward(model.pool(), c, w.lnF(), w.head(), null, x, batch, length, 0, length, 0, vocab,
+                selected, normed, rstd, logits);
+        float[] dLogits = gradientOf.apply(logits);
+        float[] dX = new float[tokens * d];
+        LmHead.backward(model.pool(), c, w.lnF(), w.head(), selected, normed, rstd, tokens, dLogits, dX, g.lnF(), g.head());
+        for (int l = c.nLayers() - 1; l >= 0; l--) {
+            // recompute block l from its saved input, recording what its backward reads
+            System.arraycopy(inputs[l], 0, x, 0, tokens * d);
+            System.arraycopy(x, 0, a.input, 0, tokens * d);
+            SelfAttention.forward(model.pool(), c, w.blocks().get(l), rope, l, x, a, batch, length, 0, length, mask, null, null);
+            System.arraycopy(x, 0, a.mid, 0, tokens * d);
+            SwiGluMlp.forward(model.pool(), c, w.blocks().get(l), x, a, null);
+            inputs[l] = null;
+            SwiGluMlp.backward(model.pool(), c, w.blocks().get(l), a, dX, g.blocks().get(l));
+            SelfAttention.backward(model.pool(), c, w.blocks().get(l), ropeBack, a, dX, g.blocks().get(l), batch, length, mask);
         }
         Embedding.backward(ids, tokens, dX, g.wte(), d);
     }

@@ -104,7 +104,9 @@ public final class Attention {
         // Kᵀ panels: (dim p, key j) at kp[(j / NR)·d·NR + p·NR + j % NR]; V panels: (key j, dim c) at
         // vp[(c / NR)·lk·NR + j·NR + c % NR]; Q panels of MR rows: (row r, dim p) at qp[r·d + p·MR].
         GemmPacking.packBT(kt, (long) b * lk, 0, lk, h * d, d, s.kp, 0);
-        GemmPacking.packBN(v, b * lk * width + h * d, width, 0, d, 0, lk, s.vp, 0);
+        if (d % (4 * L) != 0) {
+            GemmPacking.packBN(v, b * lk * width + h * d, width, 0, d, 0, lk, s.vp, 0);
+        }
         GemmPacking.packA(q, b * lq * width + h * d, width, false, i0, i1 - i0, 0, d, s.qp, 0);
         float scale = (float) (1.0 / Math.sqrt(d));
         for (int qs = i0; qs < i1; qs += QT) {
@@ -129,6 +131,15 @@ public final class Attention {
                     }
                 }
                 // O += P·V.
+                if (d % (4 * L) == 0) {
+                    int vBase = (b * lk + j0) * width + h * d;
+                    for (int r = 0; r < rows; r += MR) {
+                        for (int c = 0; c < d; c += 4 * L) {
+                            pv4x4(keys, s.s, r * tk, tk, v, vBase + c, width, s.o, r * d + c, d, Math.min(MR, rows - r));
+                        }
+                    }
+                    continue;
+                }
                 for (int r = 0; r < rows; r += MR) {
                     for (int c = 0; c < d; c += NR) {
                         GemmKernel.tileRowMajorA(keys, s.s, r * tk, tk, s.vp, (c / NR) * lk * NR + j0 * NR, s.o, r * d + c,
@@ -147,6 +158,75 @@ public final class Attention {
                     out[o + c] = s.o[r * d + c] * inv;
                 }
             }
+        }
+    }
+
+    /**
+     * O[rows, 4L] += P[rows, keys] · V[keys, 4L] for head dims that are multiples of 4 lanes (64 at
+     * 512 bits): 4 rows × 4 vectors = 16 accumulators, V read in place (its rows are contiguous), so
+     * no V packing and no padded columns (48-wide panels would waste a third of the work at D = 64).
+     */
+    private static void pv4x4(int keys, float[] p, int po, int ldp, float[] v, int vo, int ldv,
+                              float[] o, int oo, int ldo, int rows) {
+        int p0 = po;
+        int p1 = po + Math.min(1, rows - 1) * ldp;
+        int p2 = po + Math.min(2, rows - 1) * ldp;
+        int p3 = po + Math.min(3, rows - 1) * ldp;
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int j = 0; j < keys; j++) {
+            int vr = vo + j * ldv;
+            FloatVector b0 = FloatVector.fromArray(F, v, vr);
+            FloatVector b1 = FloatVector.fromArray(F, v, vr + L);
+            FloatVector b2 = FloatVector.fromArray(F, v, vr + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(F, v, vr + 3 * L);
+            FloatVector x = FloatVector.broadcast(F, p[p0 + j]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(F, p[p1 + j]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(F, p[p2 + j]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(F, p[p3 + j]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+        }
+        c00.add(FloatVector.fromArray(F, o, oo)).intoArray(o, oo);
+        c01.add(FloatVector.fromArray(F, o, oo + L)).intoArray(o, oo + L);
+        c02.add(FloatVector.fromArray(F, o, oo + 2 * L)).intoArray(o, oo + 2 * L);
+        c03.add(FloatVector.fromArray(F, o, oo + 3 * L)).intoArray(o, oo + 3 * L);
+        if (rows > 1) {
+            int q = oo + ldo;
+            c10.add(FloatVector.fromArray(F, o, q)).intoArray(o, q);
+            c11.add(FloatVector.fromArray(F, o, q + L)).intoArray(o, q + L);
+            c12.add(FloatVector.fromArray(F, o, q + 2 * L)).intoArray(o, q + 2 * L);
+            c13.add(FloatVector.fromArray(F, o, q + 3 * L)).intoArray(o, q + 3 * L);
+        }
+        if (rows > 2) {
+            int q = oo + 2 * ldo;
+            c20.add(FloatVector.fromArray(F, o, q)).intoArray(o, q);
+            c21.add(FloatVector.fromArray(F, o, q + L)).intoArray(o, q + L);
+            c22.add(FloatVector.fromArray(F, o, q + 2 * L)).intoArray(o, q + 2 * L);
+            c23.add(FloatVector.fromArray(F, o, q + 3 * L)).intoArray(o, q + 3 * L);
+        }
+        if (rows > 3) {
+            int q = oo + 3 * ldo;
+            c30.add(FloatVector.fromArray(F, o, q)).intoArray(o, q);
+            c31.add(FloatVector.fromArray(F, o, q + L)).intoArray(o, q + L);
+            c32.add(FloatVector.fromArray(F, o, q + 2 * L)).intoArray(o, q + 2 * L);
+            c33.add(FloatVector.fromArray(F, o, q + 3 * L)).intoArray(o, q + 3 * L);
         }
     }
 
@@ -187,19 +267,7 @@ public final class Attention {
         max[r] = now;
         // A row that has seen only -inf so far subtracts 0 instead (no -inf - -inf = NaN).
         float ref = now == Float.NEGATIVE_INFINITY ? 0f : now;
-        FloatVector acc = FloatVector.zero(F);
-        j = 0;
-        for (; j + L <= keys; j += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, s, so + j).sub(ref));
-            e.intoArray(s, so + j);
-            acc = acc.add(e);
-        }
-        float blockSum = VectorMath.sum(acc);
-        for (; j < keys; j++) {
-            float e = VectorMath.exp(s[so + j] - ref);
-            s[so + j] = e;
-            blockSum += e;
-        }
+        float blockSum = VectorMath.expAffine(s, so, s, so, keys, 1f, -ref);
         float alpha = old == Float.NEGATIVE_INFINITY ? 0f : VectorMath.exp(old - ref);
         sum[r] = sum[r] * alpha + blockSum;
         return alpha;

@@ -37,28 +37,16 @@ public final class AttentionBackward {
             float[] vh = gather(v, b, h, n, width, dd);
             float[] doh = gather(dOut, b, h, n, width, dd);
             float[] p = new float[n * n];
-            // S = Q·Kᵀ, then scale and bias in fp32 as the forward, then a row softmax. Scalar Math.exp on
-            // purpose: the Vector API's lanewise EXP differs between interpreted and C2-compiled code, which
-            // would make gradients depend on JIT warm-up and break bit-exact resume (TrainerTest).
+            // S = Q·Kᵀ, then scale and bias in fp32 as the forward, then a row softmax (VectorOps.softmax:
+            // its exp gives the same bits however compiled, so gradients do not depend on JIT warm-up)
             Gemm.matmulNT(pool, qh, 0, dd, Tensor.ofFloats(kh, n, dd), 0, p, 0, n, n, n, dd, false);
+            boolean noBias = m.kind() == AttentionMask.Kind.NONE;
             for (int i = 0; i < n; i++) {
                 int o = i * n;
-                double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < n; j++) {
-                    float s = p[o + j] * scale + m.biasAt(b, i, j);
-                    p[o + j] = s;
-                    max = Math.max(max, s);
+                    p[o + j] = noBias ? p[o + j] * scale : p[o + j] * scale + m.biasAt(b, i, j);
                 }
-                double sum = 0;
-                for (int j = 0; j < n; j++) {
-                    double e = Math.exp(p[o + j] - max);
-                    p[o + j] = (float) e;
-                    sum += e;
-                }
-                float inv = (float) (1.0 / sum);
-                for (int j = 0; j < n; j++) {
-                    p[o + j] *= inv;
-                }
+                VectorOps.softmax(p, o, n);
             }
             // dV = Pᵀ·dO
             float[] dvh = new float[n * dd];

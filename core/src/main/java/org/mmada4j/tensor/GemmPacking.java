@@ -41,6 +41,24 @@ final class GemmPacking {
     private static final FloatVector[] SEL_LO = new FloatVector[4];
     private static final FloatVector[] SEL_HI = new FloatVector[4];
 
+    // interleave4: ZIP_* pair two rows lane by lane (x0 y0 x1 y1 ...: low or high 8 steps); PAIR_*
+    // then take pairs from two zipped vectors alternately (steps 0-3 or 4-7 of the 8, all 4 rows).
+    private static final FloatVector ZIP_LO = indexes(l -> (l % 2) * 16 + l / 2);
+    private static final FloatVector ZIP_HI = indexes(l -> (l % 2) * 16 + 8 + l / 2);
+    private static final FloatVector PAIR_LO = indexes(l -> ((l % 4) < 2 ? 0 : 16) + 2 * (l / 4) + l % 2);
+    private static final FloatVector PAIR_HI = indexes(l -> ((l % 4) < 2 ? 0 : 16) + 8 + 2 * (l / 4) + l % 2);
+
+    private static FloatVector indexes(java.util.function.IntUnaryOperator f) {
+        if (L != 16) {
+            return null;
+        }
+        float[] x = new float[16];
+        for (int l = 0; l < 16; l++) {
+            x[l] = f.applyAsInt(l);
+        }
+        return FloatVector.fromArray(F, x, 0);
+    }
+
     static {
         if (L == 16) {
             for (int s = 0; s < 4; s++) {
@@ -82,7 +100,8 @@ final class GemmPacking {
                 int s1 = s0 + lda;
                 int s2 = s1 + lda;
                 int s3 = s2 + lda;
-                for (int p = 0; p < kb; p++) {
+                int p = L == 16 ? interleave4(a, s0, s1, s2, s3, kb, dst, base) : 0;
+                for (; p < kb; p++) {
                     int d = base + p * MR;
                     dst[d] = a[s0 + p];
                     dst[d + 1] = a[s1 + p];
@@ -98,6 +117,29 @@ final class GemmPacking {
                 }
             }
         }
+    }
+
+    /**
+     * Interleaves 4 rows 16 steps at a time (dst[p·4 + r] = row_r[p]) with two rounds of two-vector
+     * selects; returns the number of steps done (a multiple of 16), the caller finishes the tail.
+     */
+    private static int interleave4(float[] a, int s0, int s1, int s2, int s3, int kb, float[] dst, int d) {
+        int p = 0;
+        for (; p + 16 <= kb; p += 16) {
+            FloatVector r0 = FloatVector.fromArray(F, a, s0 + p);
+            FloatVector r1 = FloatVector.fromArray(F, a, s1 + p);
+            FloatVector r2 = FloatVector.fromArray(F, a, s2 + p);
+            FloatVector r3 = FloatVector.fromArray(F, a, s3 + p);
+            FloatVector lo01 = ZIP_LO.selectFrom(r0, r1);
+            FloatVector hi01 = ZIP_HI.selectFrom(r0, r1);
+            FloatVector lo23 = ZIP_LO.selectFrom(r2, r3);
+            FloatVector hi23 = ZIP_HI.selectFrom(r2, r3);
+            PAIR_LO.selectFrom(lo01, lo23).intoArray(dst, d + p * MR);
+            PAIR_HI.selectFrom(lo01, lo23).intoArray(dst, d + p * MR + 16);
+            PAIR_LO.selectFrom(hi01, hi23).intoArray(dst, d + p * MR + 32);
+            PAIR_HI.selectFrom(hi01, hi23).intoArray(dst, d + p * MR + 48);
+        }
+        return p;
     }
 
     // ---------------------------------------------------------------- B stored [N, K] (matmulNT)
@@ -155,7 +197,7 @@ final class GemmPacking {
         if (elem < 0) {
             FloatVector.zero(F).intoArray(st, so);
         } else {
-            load(seg, dt, elem, count).intoArray(st, so);
+            widen(seg, dt, elem, count, st, so);
         }
     }
 
@@ -264,9 +306,11 @@ final class GemmPacking {
             int dBase = dOff + (g / NR) * kb * NR + g % NR;
             int valid = Math.max(0, Math.min(L, cols - g));
             for (int p = 0; p < kb; p++) {
-                FloatVector v = valid == 0 ? FloatVector.zero(F)
-                        : load(seg, dt, (bRow0 + p0 + p) * ldb + j0 + g, valid);
-                v.intoArray(dst, dBase + p * NR);
+                if (valid == 0) {
+                    FloatVector.zero(F).intoArray(dst, dBase + p * NR);
+                } else {
+                    widen(seg, dt, (bRow0 + p0 + p) * ldb + j0 + g, valid, dst, dBase + p * NR);
+                }
             }
         }
     }
@@ -288,6 +332,37 @@ final class GemmPacking {
     }
 
     // ---------------------------------------------------------------- widening loads
+
+    /**
+     * Widens {@code count} (≤ L) elements from flat index {@code elem} into {@code dst[d, d+L)} (lanes
+     * past count are 0). The vector stays inside this method: C2 inlines small callers' calls to it,
+     * but a vector returned from a call it does not inline is boxed on the heap.
+     */
+    static void widen(MemorySegment seg, DType dt, long elem, int count, float[] dst, int d) {
+        switch (dt) {
+            case F32 -> (count == L ? FloatVector.fromMemorySegment(F, seg, elem * 4, LE)
+                    : FloatVector.fromMemorySegment(F, seg, elem * 4, LE, F.indexInRange(0, count))).intoArray(dst, d);
+            case BF16 -> {
+                ShortVector sv = count == L ? ShortVector.fromMemorySegment(SH, seg, elem * 2, LE)
+                        : ShortVector.fromMemorySegment(SH, seg, elem * 2, LE, SH.indexInRange(0, count));
+                IntVector w = ((IntVector) sv.convertShape(VectorOperators.S2I, I, 0));
+                w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, d);
+            }
+            case F16 -> {
+                ShortVector sv = count == L ? ShortVector.fromMemorySegment(SH, seg, elem * 2, LE)
+                        : ShortVector.fromMemorySegment(SH, seg, elem * 2, LE, SH.indexInRange(0, count));
+                IntVector h = ((IntVector) sv.convertShape(VectorOperators.S2I, I, 0)).and(0xffff);
+                IntVector em = h.and(0x7fff);
+                IntVector shifted = em.lanewise(VectorOperators.LSHL, 13);
+                IntVector scaled = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+                IntVector special = shifted.or(0x7f800000);
+                special = special.blend(special.or(0x400000), em.compare(VectorOperators.GT, 0x7c00));
+                IntVector bits = scaled.blend(special, em.compare(VectorOperators.GE, 0x7c00));
+                bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().intoArray(dst, d);
+            }
+            default -> throw new UnsupportedOperationException("GEMM cannot read " + dt + " weights");
+        }
+    }
 
     /** {@code count} (≤ L) consecutive elements from flat index {@code elem}, widened; lanes past count are 0. */
     static FloatVector load(MemorySegment seg, DType dt, long elem, int count) {

@@ -1,6 +1,7 @@
 package org.mmada4j.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,6 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
  * problem size, so results do not depend on the thread count. The output is
  * {@code x·scale[c] + shift[c]} with {@code scale = rstd·γ}, {@code shift = β − mean·scale}, the
  * fused form PyTorch's CPU kernel uses.
+ *
+ * <p>Swish uses its own exp ({@link #exp}: Cody–Waite reduction and Cephes' degree-5 polynomial, ≤ 2 ulp
+ * on the clamped range) built only from exactly rounded operations, never {@code VectorOperators.EXP}:
+ * that one is SVML when the JIT intrinsifies it and {@code Math.exp} per lane when it does not, so
+ * the same input would give results differing in the last bit depending on JIT warm-up.
  */
 public final class GroupNorm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -74,12 +80,57 @@ public final class GroupNorm {
         }
         for (; i < n; i++) {
             float v = x[off + i];
-            x[off + i] = v / (1f + (float) Math.exp(-v));
+            x[off + i] = v / (1f + exp(-v));
         }
     }
 
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** exp is evaluated on [−87, 88]: both ends stay normal floats; swish is exact to fp32 beyond them. */
+    private static final float EXP_LO = -87f;
+    private static final float EXP_HI = 88f;
+    private static final float[] POLY = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,
+        4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
+
     private static FloatVector swishVector(FloatVector y) {
-        return y.div(y.neg().lanewise(VectorOperators.EXP).add(1f));
+        return y.div(exp(y.neg()).add(1f));
+    }
+
+    /** e^x on clamp(x, −87, 88), lane-wise; see the class comment for why not {@code VectorOperators.EXP}. */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(EXP_LO).min(EXP_HI);
+        FloatVector t = x.mul(LOG2E).add(0.5f);
+        FloatVector n = ((IntVector) t.convert(VectorOperators.F2I, 0)).convert(VectorOperators.I2F, 0)
+                .reinterpretAsFloats();
+        n = n.sub(1f, n.compare(VectorOperators.GT, t)); // floor(t): truncation rounds negatives up
+        FloatVector r = n.fma(FloatVector.broadcast(x.species(), -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(x.species(), -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(x.species(), POLY[0]);
+        for (int i = 1; i < POLY.length; i++) {
+            p = p.fma(r, FloatVector.broadcast(x.species(), POLY[i]));
+        }
+        FloatVector e = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return e.mul(bits.reinterpretAsFloats());
+    }
+
+    /** Scalar twin of {@link #exp(FloatVector)}: the same operations, the same results. */
+    static float exp(float x) {
+        x = Math.min(Math.max(x, EXP_LO), EXP_HI);
+        float t = x * LOG2E + 0.5f;
+        float n = (float) (int) t;
+        if (n > t) {
+            n -= 1f;
+        }
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = POLY[0];
+        for (int i = 1; i < POLY.length; i++) {
+            p = Math.fma(p, r, POLY[i]);
+        }
+        float e = p * (r * r) + r + 1f;
+        return e * Float.intBitsToFloat(((int) n + 127) << 23);
     }
 
     private static void apply(float[] x, float[] out, int base, int channels, float[] scale, float[] shift,
@@ -92,7 +143,7 @@ public final class GroupNorm {
         }
         for (; c < channels; c++) {
             float v = x[base + c] * scale[c] + shift[c];
-            out[base + c] = swish ? v / (1f + (float) Math.exp(-v)) : v;
+            out[base + c] = swish ? v / (1f + exp(-v)) : v;
         }
     }
 

@@ -1,7 +1,6 @@
 package org.mmada4j.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Normalisation kernels (Vector API); scalar twin {@link NormsReference}. */
@@ -26,25 +25,13 @@ public final class Norms {
         float[] w = widened(weight, dim);
         for (int r = 0; r < rows; r++) {
             int xb = xOff + r * dim;
-            // Sum of squares in L lanes (fixed order for a given dim), reduced at the end.
-            FloatVector acc = FloatVector.zero(F);
-            int i = 0;
-            for (; i + L <= dim; i += L) {
-                FloatVector v = FloatVector.fromArray(F, x, xb + i);
-                acc = v.fma(v, acc);
-            }
-            if (i < dim) {
-                VectorMask<Float> m = F.indexInRange(i, dim);
-                FloatVector v = FloatVector.fromArray(F, x, xb + i, m);
-                acc = v.fma(v, acc);
-            }
-            float ss = VectorMath.sum(acc);
+            float ss = VectorMath.sumSquares(x, xb, dim);
             float inv = (float) (1.0 / Math.sqrt(ss / dim + eps));
             if (rstd != null) {
                 rstd[r] = inv;
             }
             int ob = outOff + r * dim;
-            i = 0;
+            int i = 0;
             for (; i + L <= dim; i += L) {
                 FloatVector v = FloatVector.fromArray(F, x, xb + i).mul(inv).mul(FloatVector.fromArray(F, w, i));
                 v.intoArray(out, ob + i);

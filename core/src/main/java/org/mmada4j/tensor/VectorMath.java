@@ -62,6 +62,66 @@ final class VectorMath {
         return y.blend(x, x.test(VectorOperators.IS_NAN));
     }
 
+    /**
+     * {@code out[i] = e^(a·x[i] + b)} for i in [0, n) (in place when out is x); returns the sum of the
+     * outputs, vector lanes summed in a fixed tree then the tail in order. The polynomial is written
+     * out here rather than calling {@link #exp(FloatVector)}: C2 declines to inline it into large
+     * callers, and a vector passed through a call that is not inlined is boxed on the heap.
+     */
+    static float expAffine(float[] x, int xOff, float[] out, int outOff, int n, float a, float b) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i).mul(a).add(b);
+            FloatVector xc = v.max(MIN_ARG).min(MAX_ARG);
+            FloatVector k = xc.mul(LOG2E).add(ROUND).sub(ROUND);
+            FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+            r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
+            p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
+            p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+            p = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector y = p.mul(bits.reinterpretAsFloats());
+            y = y.blend(0f, v.compare(VectorOperators.LT, MIN_ARG));
+            y = y.blend(Float.POSITIVE_INFINITY, v.compare(VectorOperators.GT, MAX_ARG));
+            y = y.blend(v, v.test(VectorOperators.IS_NAN));
+            y.intoArray(out, outOff + i);
+            acc = acc.add(y);
+        }
+        for (VectorShuffle<Float> sw : SWAPS) {
+            acc = acc.add(acc.rearrange(sw));
+        }
+        float sum = acc.lane(0);
+        for (; i < n; i++) {
+            float y = exp(x[xOff + i] * a + b);
+            out[outOff + i] = y;
+            sum += y;
+        }
+        return sum;
+    }
+
+    /** Sum of {@code x[i]²} over [off, off+n) in a fixed order (L lanes, a fixed tree, then the tail). */
+    static float sumSquares(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            acc = v.fma(v, acc);
+        }
+        for (VectorShuffle<Float> sw : SWAPS) {
+            acc = acc.add(acc.rearrange(sw));
+        }
+        float sum = acc.lane(0);
+        for (; i < n; i++) {
+            sum += x[off + i] * x[off + i];
+        }
+        return sum;
+    }
+
     /** Scalar e^x with the same formula (tails of vector loops), bit-identical to a lane of {@link #exp}. */
     static float exp(float x) {
         if (Float.isNaN(x)) {

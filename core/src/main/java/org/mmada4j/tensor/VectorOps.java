@@ -21,16 +21,18 @@ public final class VectorOps {
 
     /** {@code out[i] = silu(gate[i]) · up[i]} for i in [0, n): the SwiGLU activation. */
     public static void siluMul(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff, int n) {
+        // out = exp(-gate) first (the exp kernel works on arrays), then gate / (1 + out) · up.
+        VectorMath.expAffine(gate, gateOff, out, outOff, n, -1f, 0f);
         int i = 0;
         for (; i + L <= n; i += L) {
             FloatVector g = FloatVector.fromArray(F, gate, gateOff + i);
             FloatVector u = FloatVector.fromArray(F, up, upOff + i);
-            FloatVector sig = VectorMath.exp(g.neg()).add(1f);
-            g.div(sig).mul(u).intoArray(out, outOff + i);
+            FloatVector e = FloatVector.fromArray(F, out, outOff + i);
+            g.div(e.add(1f)).mul(u).intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
             float g = gate[gateOff + i];
-            out[outOff + i] = (g / (1f + VectorMath.exp(-g))) * up[upOff + i];
+            out[outOff + i] = (g / (1f + out[outOff + i])) * up[upOff + i];
         }
     }
 
@@ -64,7 +66,7 @@ public final class VectorOps {
             }
             int i = 0;
             for (; i + L <= dim; i += L) {
-                GemmPacking.load(table.data(), table.dtype(), src + i, L).intoArray(out, dst + i);
+                GemmPacking.widen(table.data(), table.dtype(), src + i, L, out, dst + i);
             }
             if (i < dim) {
                 table.copyTo(src + i, out, dst + i, dim - i);
@@ -123,19 +125,7 @@ public final class VectorOps {
         for (; i < n; i++) {
             max = Math.max(max, x[off + i]);
         }
-        FloatVector sumV = FloatVector.zero(F);
-        i = 0;
-        for (; i + L <= n; i += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, off + i).sub(max));
-            e.intoArray(x, off + i);
-            sumV = sumV.add(e);
-        }
-        float sum = VectorMath.sum(sumV);
-        for (; i < n; i++) {
-            float e = VectorMath.exp(x[off + i] - max);
-            x[off + i] = e;
-            sum += e;
-        }
+        float sum = VectorMath.expAffine(x, off, x, off, n, 1f, -max);
         float inv = 1f / sum;
         i = 0;
         for (; i + L <= n; i += L) {

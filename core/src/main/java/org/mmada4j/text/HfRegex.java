@@ -53,6 +53,7 @@ final class HfRegex {
                         out.append("[^").append(WORD_BODY).append(']');
                     }
                     case 'h' -> out.append(depth > 0 ? "0-9a-fA-F" : "[0-9a-fA-F]"); // Oniguruma: hex digit
+                    case 'p', 'P' -> i = property(regex, i, e, out);
                     default -> out.append('\\').append(e);
                 }
                 continue;
@@ -70,5 +71,38 @@ final class HfRegex {
             out.append(c);
         }
         return out.toString();
+    }
+
+    /**
+     * {@code \p{Name}}: general categories ({@code L}, {@code Lu}, …) mean the same in Java; script
+     * names ({@code Han}, {@code Hiragana}) need Java's {@code Is} prefix, and Oniguruma's
+     * {@code Alpha} is Unicode Alphabetic (ASCII-only in Java). Returns the index of the closing brace.
+     */
+    private static int property(String regex, int i, char p, StringBuilder out) {
+        if (i + 1 >= regex.length() || regex.charAt(i + 1) != '{') {
+            out.append('\\').append(p);
+            return i;
+        }
+        int close = regex.indexOf('}', i);
+        if (close < 0) {
+            out.append('\\').append(p);
+            return i;
+        }
+        String name = regex.substring(i + 2, close);
+        boolean negate = name.startsWith("^");
+        if (negate) {
+            name = name.substring(1);
+        }
+        char kind = negate ^ (p == 'P') ? 'P' : 'p';
+        String java;
+        if (name.length() <= 2 || name.startsWith("Is") || name.startsWith("In") || name.contains("=")) {
+            java = name;
+        } else if (name.equalsIgnoreCase("Alpha")) {
+            java = "IsAlphabetic";
+        } else {
+            java = "Is" + name;
+        }
+        out.append('\\').append(kind).append('{').append(java).append('}');
+        return close;
     }
 }

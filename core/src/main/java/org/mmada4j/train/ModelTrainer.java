@@ -28,6 +28,7 @@ public final class ModelTrainer {
     private final ModelBackward backward;
     private final ModelGradients gradView;
     private final ForwardState state;
+    private boolean recompute;
 
     public ModelTrainer(ModelConfig config, ParameterSet params, ComputePool pool) {
         this.config = config;
@@ -46,6 +47,17 @@ public final class ModelTrainer {
         this.state = model.newRecordingState();
     }
 
+    /**
+     * Activation recomputation (gradient checkpointing): keep only each block's input during the
+     * forward and recompute the block before its backward — less memory for long sequences, one more
+     * forward of the blocks, identical gradients.
+     */
+    public ModelTrainer recomputeActivations(boolean on) {
+        this.recompute = on;
+        return this;
+    }
+
+    /** The model over the master weights. Never pack its weights (packed copies would go stale). */
     public MmadaModel model() {
         return model;
     }
@@ -63,21 +75,20 @@ public final class ModelTrainer {
      * {@link #grads()} (scale = 1/accumulation steps, as accelerate divides the loss).
      */
     public DiffusionLoss.Result accumulate(DiffusionLoss loss, DiffusionLoss.Batch b, AttentionMask mask, double scale) {
-        int rows = b.rows();
-        int length = b.length();
-        Logits logits = model.forward(state, b.inputIds(), rows, length, mask, LogitsSpec.all());
         int vocab = config.embeddingSize();
-        float[] z = logits.data().length == rows * length * vocab ? logits.data() : logits.toArray();
-        DiffusionLoss.Result r = loss.compute(pool, z, vocab, b, true);
-        float[] d = r.dLogits();
-        if (scale != 1.0) {
-            float s = (float) scale;
-            for (int i = 0; i < d.length; i++) {
-                d[i] *= s;
+        DiffusionLoss.Result[] r = new DiffusionLoss.Result[1];
+        accumulate(b.inputIds(), b.rows(), b.length(), mask, z -> {
+            r[0] = loss.compute(pool, z, vocab, b, true);
+            float[] d = r[0].dLogits();
+            if (scale != 1.0) {
+                float s = (float) scale;
+                for (int i = 0; i < d.length; i++) {
+                    d[i] *= s;
+                }
             }
-        }
-        backward.backward(state, b.inputIds(), rows, length, mask, d, gradView);
-        return r;
+            return d;
+        });
+        return r[0];
     }
 
     /**
@@ -86,6 +97,10 @@ public final class ModelTrainer {
      */
     public void accumulate(int[] ids, int rows, int length, AttentionMask mask,
                            java.util.function.Function<float[], float[]> gradientOf) {
+        if (recompute) {
+            backward.forwardBackwardRecomputing(ids, rows, length, mask, gradientOf, gradView);
+            return;
+        }
         Logits logits = model.forward(state, ids, rows, length, mask, LogitsSpec.all());
         int vocab = config.embeddingSize();
         float[] z = logits.data().length == rows * length * vocab ? logits.data() : logits.toArray();
@@ -103,13 +118,14 @@ public final class ModelTrainer {
      */
     public double accumulateCrossEntropy(int[] ids, int[] labels, double[] weights, int rows, int length,
                                          AttentionMask mask) {
-        Logits logits = model.forward(state, ids, rows, length, mask, LogitsSpec.all());
         int vocab = config.embeddingSize();
-        float[] z = logits.data().length == rows * length * vocab ? logits.data() : logits.toArray();
-        float[] d = new float[rows * length * vocab];
-        double loss = TokenCrossEntropy.forwardBackward(pool, z, rows * length, vocab, labels, weights, null, d);
-        backward.backward(state, ids, rows, length, mask, d, gradView);
-        return loss;
+        double[] loss = new double[1];
+        accumulate(ids, rows, length, mask, z -> {
+            float[] d = new float[rows * length * vocab];
+            loss[0] = TokenCrossEntropy.forwardBackward(pool, z, rows * length, vocab, labels, weights, null, d);
+            return d;
+        });
+        return loss[0];
     }
 
     /**

@@ -34,8 +34,7 @@ public final class TextBatches {
         this.chat = chat;
         this.length = length;
         this.tooLong = tooLong;
-        TrainingTokens tt = TrainingTokens.of(tokens);
-        this.sequences = new TrainingSequences(tt, Math.max(3, length));
+        this.sequences = new TrainingSequences(tokens, Math.max(3, length));
         this.noising = new MaskedNoising(tokens.mask(), maskEps, 0f);
     }
 
@@ -83,14 +82,24 @@ public final class TextBatches {
                     case TRUNCATE -> { }
                 }
             }
-            TrainingSequences.Row row = chat ? sequences.lmChat(ids, length) : sequences.lm(ids, length);
-            if (chat && row.mask()[length - 1] == 1) {
-                // the cut removed the whole answer: nothing to learn from this row
+            if (chat && promptLength(ids) >= length) {
+                // the cut removes the whole answer (and the prompt's last header): nothing to learn
                 skippedTooLong++;
                 continue;
             }
+            TrainingSequences.Row row = chat ? sequences.lmChat(ids, length) : sequences.lm(ids, length);
             return row;
         }
+    }
+
+    /** Tokens through the last {@code <|end_header_id|>} of the full (uncut) example. */
+    private int promptLength(int[] ids) {
+        for (int i = ids.length - 1; i >= 0; i--) {
+            if (ids[i] == tokens.endHeader()) {
+                return i + 1;
+            }
+        }
+        return 0;
     }
 
     private int[] encode(TrainingExample e) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
@@ -26,12 +27,33 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
                           long steps, int batchSize, int seqLength, int gradAccum, double lr, long warmupSteps,
                           double minLrScale, double weightDecay, double beta1, double beta2, double adamEps,
                           double maxGradNorm, long seed, long checkpointEvery, int keepCheckpoints,
-                          MalformedPolicy malformed, LengthPolicy tooLong, float maskEps, String exportDtype) {
+                          MalformedPolicy malformed, LengthPolicy tooLong, float maskEps, String exportDtype, boolean recomputeActivations, Joint joint, Grpo grpo) {
+
+    /**
+     * The joint [t2i | lm | mmu] stage (present when {@code t2i_data} is set): image–caption data for
+     * t2i rows, captions or VQA for mmu rows, the image tokenizer and its cache, row counts, T
+     * ({@code max_text_length}; rows have length T + N + 3) and the task coefficients.
+     */
+    public record Joint(Path t2iData, Path mmuData, ExampleKind mmuKind, Path vqModel, Path imageCache, int resolution,
+                        int maxTextLength, int t2iBatch, int mmuBatch, double t2iCoeff, double lmCoeff, double mmuCoeff,
+                        float condDropout) {
+    }
+
+    /** UniGRPO settings (stage {@code grpo}); see {@link UniGrpo.Config}. */
+    public record Grpo(int groupSize, int innerIterations, double clipEps, double klBeta, String maskRatios,
+                       int genLength, int blockLength, int samplingSteps, double temperature) {
+    }
+
+
 
     public static final Set<String> KEYS = Set.of("stage", "model", "init_seed", "data", "data_kind", "output", "steps",
             "batch_size", "seq_length", "grad_accum", "lr", "warmup_steps", "min_lr_scale", "weight_decay", "beta1",
             "beta2", "adam_eps", "max_grad_norm", "seed", "checkpoint_every", "keep_checkpoints", "malformed",
-            "too_long", "mask_eps", "export_dtype");
+            "too_long", "mask_eps", "export_dtype", "recompute_activations",
+            "t2i_data", "mmu_data", "mmu_data_kind", "vq_model", "image_cache", "resolution", "max_text_length",
+            "t2i_batch_size", "mmu_batch_size", "t2i_coeff", "lm_coeff", "mmu_coeff", "cond_dropout",
+            "group_size", "inner_iterations", "clip_eps", "kl_beta", "mask_ratios", "gen_length", "block_length",
+            "sampling_steps", "temperature");
 
     public static TrainConfig load(Path file) throws IOException {
         Properties p = new Properties();
@@ -46,13 +68,13 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
         Path base = file.toAbsolutePath().getParent();
         Fields f = new Fields(p, file);
         String stage = f.str("stage", "pretrain").toLowerCase(Locale.ROOT);
-        if (!stage.equals("pretrain") && !stage.equals("sft")) {
-            throw new IllegalArgumentException(file + ": stage must be pretrain or sft, got '" + stage + "' (grpo: not yet)");
+        if (!stage.equals("pretrain") && !stage.equals("sft") && !stage.equals("grpo")) {
+            throw new IllegalArgumentException(file + ": stage must be pretrain, sft or grpo, got '" + stage + "'");
         }
         TrainConfig c = new TrainConfig(stage,
                 base.resolve(f.required("model")), f.lng("init_seed", -1),
                 base.resolve(f.required("data")),
-                ExampleKind.parse(f.str("data_kind", stage.equals("sft") ? "chat" : "text")),
+                ExampleKind.parse(f.str("data_kind", stage.equals("pretrain") ? "text" : "chat")),
                 base.resolve(f.str("output", "runs/" + stage)),
                 f.lng("steps", 1000), (int) f.lng("batch_size", 4), (int) f.lng("seq_length", 128),
                 (int) f.lng("grad_accum", 1), f.dbl("lr", 5e-5), f.lng("warmup_steps", 0), f.dbl("min_lr_scale", 0.1),
@@ -61,7 +83,17 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
                 (int) f.lng("keep_checkpoints", 2),
                 MalformedPolicy.valueOf(f.str("malformed", "fail").toUpperCase(Locale.ROOT)),
                 LengthPolicy.valueOf(f.str("too_long", "truncate").toUpperCase(Locale.ROOT)),
-                (float) f.dbl("mask_eps", 1e-3), f.str("export_dtype", "f32").toLowerCase(Locale.ROOT));
+                (float) f.dbl("mask_eps", 1e-3), f.str("export_dtype", "f32").toLowerCase(Locale.ROOT),
+                Boolean.parseBoolean(f.str("recompute_activations", "false")),
+                p.getProperty("t2i_data") == null ? null : new Joint(base.resolve(f.required("t2i_data")),
+                        base.resolve(f.required("mmu_data")), ExampleKind.parse(f.str("mmu_data_kind", "caption")),
+                        base.resolve(f.required("vq_model")), base.resolve(f.str("image_cache", "image-cache")),
+                        (int) f.lng("resolution", 256), (int) f.lng("max_text_length", 128),
+                        (int) f.lng("t2i_batch_size", 1), (int) f.lng("mmu_batch_size", 1), f.dbl("t2i_coeff", 1.0),
+                        f.dbl("lm_coeff", 0.1), f.dbl("mmu_coeff", 1.0), (float) f.dbl("cond_dropout", 0.1)),
+                new Grpo((int) f.lng("group_size", 8), (int) f.lng("inner_iterations", 2), f.dbl("clip_eps", 0.2),
+                        f.dbl("kl_beta", 0.01), f.str("mask_ratios", "uniform"), (int) f.lng("gen_length", 64),
+                        (int) f.lng("block_length", 32), (int) f.lng("sampling_steps", 64), f.dbl("temperature", 1.0)));
         c.validate(file.toString());
         return c;
     }
@@ -74,9 +106,12 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
         if (!exportDtype.equals("f32") && !exportDtype.equals("bf16") && !exportDtype.equals("none")) {
             throw new IllegalArgumentException(source + ": export_dtype must be f32, bf16 or none, got '" + exportDtype + "'");
         }
-        if (stage.equals("pretrain") && dataKind != ExampleKind.TEXT || stage.equals("sft") && dataKind != ExampleKind.CHAT) {
+        if (stage.equals("pretrain") && dataKind != ExampleKind.TEXT || !stage.equals("pretrain") && dataKind != ExampleKind.CHAT) {
             throw new IllegalArgumentException(source + ": stage " + stage + " trains on "
-                    + (stage.equals("sft") ? "chat" : "text") + " data, data_kind is " + dataKind);
+                    + (stage.equals("pretrain") ? "text" : "chat") + " data, data_kind is " + dataKind);
+        }
+        if (!List.of("uniform", "random", "d1").contains(grpo.maskRatios())) {
+            throw new IllegalArgumentException(source + ": mask_ratios must be uniform, random or d1, got '" + grpo.maskRatios() + "'");
         }
     }
 

@@ -22,7 +22,7 @@ import org.mmada4j.tensor.AttentionMask;
  * <p>A NaN or infinite loss stops the run before the update (the weights and the checkpoints on disk
  * are the last good ones) with a {@link TrainingDivergedException} naming the step and the batch.
  */
-public final class Trainer {
+public final class Trainer implements TrainingLoop {
     /** Progress callback (the CLI's progress line). */
     public interface Listener {
         void step(StepMetrics m);
@@ -30,7 +30,55 @@ public final class Trainer {
 
     /** What one optimizer step did. */
     public record StepMetrics(long step, long totalSteps, double loss, double lr, float gradNorm, long tokens,
-                              double tokensPerSecond, long malformedSkipped, long tooLongSkipped) {
+                              double tokensPerSecond, long malformedSkipped, long tooLongSkipped, double reward) {
+    }
+
+    /** Where the batches come from: the LM stages' text rows or the joint [t2i | lm | mmu] batches. */
+    public interface BatchSource {
+        DiffusionLoss.Batch next(RandomSource rng);
+
+        /** The attention mask of the last batch. */
+        AttentionMask mask();
+
+        long tooLongSkipped();
+
+        static BatchSource text(TextBatches b, int rows) {
+            return new BatchSource() {
+                @Override
+                public DiffusionLoss.Batch next(RandomSource rng) {
+                    return b.next(rows, rng);
+                }
+
+                @Override
+                public AttentionMask mask() {
+                    return AttentionMask.none();
+                }
+
+                @Override
+                public long tooLongSkipped() {
+                    return b.skippedTooLong();
+                }
+            };
+        }
+
+        static BatchSource joint(JointBatches j, TextBatches lm) {
+            return new BatchSource() {
+                @Override
+                public DiffusionLoss.Batch next(RandomSource rng) {
+                    return j.next(rng);
+                }
+
+                @Override
+                public AttentionMask mask() {
+                    return j.attentionBias();
+                }
+
+                @Override
+                public long tooLongSkipped() {
+                    return lm.skippedTooLong();
+                }
+            };
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,24 +87,43 @@ public final class Trainer {
     private final ModelTrainer model;
     private final AdamW optimizer;
     private final ShuffledStream stream;
-    private final TextBatches batches;
+    private final java.util.List<ShuffledStream> otherStreams;
+    private final BatchSource batches;
     private final DiffusionLoss loss;
     private final LearningRateSchedule schedule;
     private SeededRandom rng;
     private TrainingState state;
 
-    public Trainer(TrainConfig cfg, ModelTrainer model, AdamW optimizer, ShuffledStream stream, TextBatches batches,
-                   int maskId, TrainingState state) {
+    /**
+     * @param stream       the LM data stream
+     * @param otherStreams further streams whose positions are checkpointed (joint stage: t2i, mmu)
+     */
+    public Trainer(TrainConfig cfg, ModelTrainer model, AdamW optimizer, ShuffledStream stream,
+                   java.util.List<ShuffledStream> otherStreams, BatchSource batches, int maskId,
+                   DiffusionLoss.Coefficients coefficients, TrainingState state) {
         this.cfg = cfg;
         this.model = model;
         this.optimizer = optimizer;
         this.stream = stream;
+        this.otherStreams = java.util.List.copyOf(otherStreams);
         this.batches = batches;
-        this.loss = new DiffusionLoss(maskId, new DiffusionLoss.Coefficients(0, 1, 0));
+        this.loss = new DiffusionLoss(maskId, coefficients);
         this.schedule = new LearningRateSchedule(cfg.lr(), cfg.warmupSteps(), cfg.steps(), cfg.minLrScale());
         this.state = state;
         this.rng = SeededRandom.restore(state.rngState());
         stream.seek(state.dataEpoch(), state.dataIndex());
+        for (int i = 0; i < this.otherStreams.size() && 2 * i + 1 < state.otherStreams().size(); i++) {
+            this.otherStreams.get(i).seek(state.otherStreams().get(2 * i), state.otherStreams().get(2 * i + 1));
+        }
+    }
+
+    private java.util.List<Long> otherPositions() {
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        for (ShuffledStream s : otherStreams) {
+            out.add(s.epoch());
+            out.add(s.index());
+        }
+        return out;
     }
 
     /** The state a fresh run starts from. */
@@ -64,11 +131,13 @@ public final class Trainer {
         return new TrainingState(0, 0, 0, seed, 0, Double.NaN);
     }
 
+    @Override
     public TrainingState state() {
         return state;
     }
 
     /** Runs until {@code untilStep} (≤ cfg.steps) optimizer steps are done; returns the final state. */
+    @Override
     public TrainingState run(long untilStep, Listener listener) throws IOException {
         Path out = cfg.output();
         Files.createDirectories(out);
@@ -84,8 +153,8 @@ public final class Trainer {
                 for (int micro = 0; micro < cfg.gradAccum(); micro++) {
                     long epoch = stream.epoch();
                     long index = stream.index();
-                    DiffusionLoss.Batch b = batches.next(cfg.batchSize(), rng);
-                    DiffusionLoss.Result r = model.accumulate(loss, b, AttentionMask.none(), 1.0 / cfg.gradAccum());
+                    DiffusionLoss.Batch b = batches.next(rng);
+                    DiffusionLoss.Result r = model.accumulate(loss, b, batches.mask(), 1.0 / cfg.gradAccum());
                     if (!Double.isFinite(r.total())) {
                         throw new TrainingDivergedException(String.format(
                                 "loss is %s at step %d, micro-batch %d (data epoch %d, examples %d..%d); stopped before the"
@@ -99,10 +168,10 @@ public final class Trainer {
                 float norm = model.optimizerStep(optimizer, lr, (float) cfg.maxGradNorm());
                 double meanLoss = lossSum / cfg.gradAccum();
                 state = new TrainingState(step + 1, stream.epoch(), stream.index(), rng.state(),
-                        state.tokensSeen() + tokens, meanLoss);
+                        state.tokensSeen() + tokens, meanLoss, otherPositions());
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 StepMetrics m = new StepMetrics(state.step(), cfg.steps(), meanLoss, lr, norm, state.tokensSeen(),
-                        tokens / seconds, stream.malformedSkipped(), batches.skippedTooLong());
+                        tokens / seconds, malformed(), batches.tooLongSkipped(), Double.NaN);
                 ObjectNode line = JSON.createObjectNode();
                 line.put("step", m.step()).put("loss", m.loss()).put("lr", m.lr()).put("grad_norm", m.gradNorm())
                         .put("tokens", m.tokens()).put("tokens_per_s", m.tokensPerSecond())
@@ -126,6 +195,7 @@ public final class Trainer {
      * Exports the current weights as an inference model directory {@code output/model} (config
      * {@code export_dtype}: f32, bf16, or none).
      */
+    @Override
     public Path exportInference() throws IOException {
         if (cfg.exportDtype().equals("none")) {
             return null;
@@ -136,7 +206,16 @@ public final class Trainer {
         return dir;
     }
 
+    private long malformed() {
+        long n = stream.malformedSkipped();
+        for (ShuffledStream s : otherStreams) {
+            n += s.malformedSkipped();
+        }
+        return n;
+    }
+
     /** Writes a checkpoint of the current state now (e.g. when stopping early). */
+    @Override
     public void checkpoint() throws IOException {
         TrainingCheckpoint.save(cfg.output().resolve("checkpoints"), model.params(), optimizer, state,
                 cfg.keepCheckpoints(), TrainingCheckpoint.WriteObserver.NONE);

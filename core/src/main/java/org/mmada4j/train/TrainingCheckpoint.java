@@ -107,6 +107,8 @@ public final class TrainingCheckpoint {
         n.put("rng_state", Long.toUnsignedString(s.rngState()));
         n.put("tokens_seen", s.tokensSeen());
         n.put("last_loss", Double.isFinite(s.lastLoss()) ? Double.toString(s.lastLoss()) : "NaN");
+        var other = n.putArray("other_streams");
+        s.otherStreams().forEach(other::add);
         ObjectNode a = n.putObject("adamw");
         a.put("step", opt.step());
         a.put("beta1", opt.hyper().beta1());
@@ -143,7 +145,8 @@ public final class TrainingCheckpoint {
         }
         TrainingState state = new TrainingState(field(n, "step", stateFile).asLong(), field(n, "data_epoch", stateFile).asLong(),
                 field(n, "data_index", stateFile).asLong(), Long.parseUnsignedLong(field(n, "rng_state", stateFile).asText()),
-                field(n, "tokens_seen", stateFile).asLong(), Double.parseDouble(field(n, "last_loss", stateFile).asText()));
+                field(n, "tokens_seen", stateFile).asLong(), Double.parseDouble(field(n, "last_loss", stateFile).asText()),
+                otherStreams(n));
         JsonNode a = field(n, "adamw", stateFile);
         ParameterSet params = CheckpointTensors.read(dir.resolve("model.safetensors"));
         ParameterSet m = CheckpointTensors.read(dir.resolve("adam_m.safetensors"));
@@ -154,6 +157,12 @@ public final class TrainingCheckpoint {
                 field(a, "eps", stateFile).asDouble(), field(a, "weight_decay", stateFile).asDouble()), m, v,
                 field(a, "step", stateFile).asLong());
         return new Loaded(dir, params, opt, state);
+    }
+
+    private static java.util.List<Long> otherStreams(JsonNode n) {
+        java.util.List<Long> out = new ArrayList<>();
+        n.path("other_streams").forEach(v -> out.add(v.asLong()));
+        return out;
     }
 
     private static JsonNode field(JsonNode n, String name, Path file) throws IOException {

@@ -3,9 +3,12 @@ package org.mmada4j.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.mmada4j.data.ByteLevelTokenizer;
+import org.mmada4j.data.ExampleKind;
+import org.mmada4j.data.ImageTokenCache;
 import org.mmada4j.data.JsonlDataset;
 import org.mmada4j.data.ShuffledStream;
 import org.mmada4j.io.Checkpoint;
@@ -18,6 +21,8 @@ import org.mmada4j.tensor.DType;
 import org.mmada4j.tensor.Tensor;
 import org.mmada4j.text.BpeTokenizer;
 import org.mmada4j.text.TextTokenizer;
+import org.mmada4j.vq.Magvit;
+import org.mmada4j.vq.MagvitLoader;
 
 /**
  * Assembles a run from a {@link TrainConfig}: the model's config, weights (the model directory's
@@ -26,12 +31,12 @@ import org.mmada4j.text.TextTokenizer;
  * optimizer — or all of them from a checkpoint when resuming.
  */
 public final class TrainingRun implements AutoCloseable {
-    private final JsonlDataset dataset;
-    private final Trainer trainer;
+    private final List<JsonlDataset> datasets;
+    private final TrainingLoop trainer;
     private final ModelConfig modelConfig;
 
-    private TrainingRun(JsonlDataset dataset, Trainer trainer, ModelConfig modelConfig) {
-        this.dataset = dataset;
+    private TrainingRun(List<JsonlDataset> datasets, TrainingLoop trainer, ModelConfig modelConfig) {
+        this.datasets = datasets;
         this.trainer = trainer;
         this.modelConfig = modelConfig;
     }
@@ -73,13 +78,49 @@ public final class TrainingRun implements AutoCloseable {
         }
         JsonlDataset ds = JsonlDataset.open(cfg.data(), cfg.dataKind());
         ShuffledStream stream = new ShuffledStream(ds, cfg.seed(), cfg.malformed());
-        TextBatches batches = new TextBatches(stream, tokenizer, tokens, cfg.stage().equals("sft"), cfg.seqLength(),
-                cfg.tooLong(), cfg.maskEps());
-        ModelTrainer mt = new ModelTrainer(mc, params, pool);
-        return new TrainingRun(ds, new Trainer(cfg, mt, optimizer, stream, batches, tokens.mask(), state), mc);
+        ModelTrainer mt = new ModelTrainer(mc, params, pool).recomputeActivations(cfg.recomputeActivations());
+        if (cfg.stage().equals("grpo")) {
+            // the frozen reference policy: the weights the run started from (or resumed with)
+            ParameterSet initial = resume != null || cfg.initSeed() >= 0 ? params.copy() : load(mc, modelDir);
+            ModelTrainer ref = new ModelTrainer(mc, initial, pool);
+            return new TrainingRun(List.of(ds), new GrpoTrainer(cfg, mt, ref, optimizer, stream, tokenizer, tokens, state), mc);
+        }
+        TrainConfig.Joint j = cfg.joint();
+        if (j == null) {
+            TextBatches batches = new TextBatches(stream, tokenizer, tokens, cfg.stage().equals("sft"), cfg.seqLength(),
+                    cfg.tooLong(), cfg.maskEps());
+            return new TrainingRun(List.of(ds), new Trainer(cfg, mt, optimizer, stream, List.of(),
+                    Trainer.BatchSource.text(batches, cfg.batchSize()), tokens.mask(),
+                    new DiffusionLoss.Coefficients(0, 1, 0), state), mc);
+        }
+        // joint [t2i | lm | mmu] batches: every row has length T + N + 3
+        Magvit vq = MagvitLoader.load(j.vqModel());
+        ImageTokenCache cache = new ImageTokenCache(j.imageCache(), new ImageTokenCache.ImageTokenizer() {
+            @Override
+            public int[] encode(float[] image, int resolution) {
+                return vq.encode(pool, image, resolution, resolution);
+            }
+
+            @Override
+            public String id() {
+                return j.vqModel().toAbsolutePath().toString();
+            }
+        }, j.resolution());
+        JsonlDataset t2i = JsonlDataset.open(j.t2iData(), ExampleKind.CAPTION);
+        JsonlDataset mmu = JsonlDataset.open(j.mmuData(), j.mmuKind());
+        ShuffledStream t2iStream = new ShuffledStream(t2i, cfg.seed() + 1, cfg.malformed());
+        ShuffledStream mmuStream = new ShuffledStream(mmu, cfg.seed() + 2, cfg.malformed());
+        int length = j.maxTextLength() + tokens.numVqTokens() + 3;
+        TextBatches lm = new TextBatches(stream, tokenizer, tokens, cfg.stage().equals("sft"), length, cfg.tooLong(),
+                cfg.maskEps());
+        JointBatches joint = new JointBatches(t2iStream, lm, mmuStream, cache, tokenizer, tokens, j.maxTextLength(),
+                j.t2iBatch(), cfg.batchSize(), j.mmuBatch(), j.condDropout(), cfg.maskEps());
+        return new TrainingRun(List.of(ds, t2i, mmu), new Trainer(cfg, mt, optimizer, stream, List.of(t2iStream, mmuStream),
+                Trainer.BatchSource.joint(joint, lm), tokens.mask(),
+                new DiffusionLoss.Coefficients(j.t2iCoeff(), j.lmCoeff(), j.mmuCoeff()), state), mc);
     }
 
-    public Trainer trainer() {
+    public TrainingLoop trainer() {
         return trainer;
     }
 
@@ -112,6 +153,8 @@ public final class TrainingRun implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        dataset.close();
+        for (JsonlDataset d : datasets) {
+            d.close();
+        }
     }
 }

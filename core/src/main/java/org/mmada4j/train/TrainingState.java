@@ -10,6 +10,15 @@ package org.mmada4j.train;
  * @param rngState      state of the noising {@link SeededRandom}
  * @param tokensSeen    training tokens processed so far
  * @param lastLoss      loss of the last completed step (NaN before the first)
+ * @param otherStreams  (epoch, index) pairs of further data streams (the joint stage's t2i and mmu data)
  */
-public record TrainingState(long step, long dataEpoch, long dataIndex, long rngState, long tokensSeen, double lastLoss) {
+public record TrainingState(long step, long dataEpoch, long dataIndex, long rngState, long tokensSeen, double lastLoss,
+                            java.util.List<Long> otherStreams) {
+    public TrainingState {
+        otherStreams = java.util.List.copyOf(otherStreams);
+    }
+
+    public TrainingState(long step, long dataEpoch, long dataIndex, long rngState, long tokensSeen, double lastLoss) {
+        this(step, dataEpoch, dataIndex, rngState, tokensSeen, lastLoss, java.util.List.of());
+    }
 }

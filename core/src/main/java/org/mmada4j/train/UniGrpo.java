@@ -84,7 +84,9 @@ public final class UniGrpo {
         float[] rewards = new float[seqs.length];
         String[] responses = new String[seqs.length];
         for (int i = 0; i < seqs.length; i++) {
-            responses[i] = tokenizer.decode(Arrays.copyOfRange(seqs[i], p0, seqs[i].length), true);
+            // ids beyond the text vocabulary (image tokens, unused rows) carry no text
+            int[] answer = Arrays.stream(seqs[i], p0, seqs[i].length).filter(id -> id >= 0 && id < tokenizer.size()).toArray();
+            responses[i] = tokenizer.decode(answer, true);
             rewards[i] = (float) reward.score(responses[i], prompts.get(i / g).referenceAnswer());
         }
         float[] adv = GroupAdvantages.of(rewards, g);

@@ -1,5 +1,6 @@
 package org.mmada4j.vq;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayOutputStream;
@@ -17,9 +18,10 @@ import org.mmada4j.io.AtomicFiles;
  *
  * <p>Reading checks the pixel count from the header before decoding, so a decompression bomb (a small
  * file declaring a huge image) is refused without allocating it; the default limit is PIL's
- * {@code MAX_IMAGE_PIXELS} (89,478,485), system property {@code mmada4j.image.maxPixels}. Alpha is
- * dropped, as PIL's {@code convert("RGB")}; grey images are replicated to three channels from their
- * raw samples (not through Java's colour conversion, which would apply a gamma curve).
+ * {@code MAX_IMAGE_PIXELS} (89,478,485), system property {@code mmada4j.image.maxPixels}. Pixels
+ * follow PIL's {@code Image.open(f).convert("RGB")} (checked on palette, 1-bit, grey, grey+alpha,
+ * RGBA, 16-bit grey and 16-bit RGB PNGs): alpha is dropped without compositing, grey is replicated from
+ * the raw samples (not through Java's colour conversion, which would apply a gamma curve).
  */
 public final class ImageFiles {
     /** PIL's {@code Image.MAX_IMAGE_PIXELS}. */
@@ -95,18 +97,27 @@ public final class ImageFiles {
         int h = img.getHeight();
         byte[] rgb = new byte[w * h * 3];
         Raster r = img.getRaster();
-        boolean grey = img.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
-                && img.getColorModel().getComponentSize(0) == 8;
-        if (grey) {
+        java.awt.image.ColorModel cm = img.getColorModel();
+        int type = cm.getColorSpace().getType();
+        int bits = cm.getComponentSize(0);
+        boolean direct = !(cm instanceof java.awt.image.IndexColorModel) && (bits == 8 || bits == 16)
+                && (type == ColorSpace.TYPE_GRAY || type == ColorSpace.TYPE_RGB);
+        if (direct) {
+            // Raw samples as PIL maps them: 8-bit as is; 16-bit RGB keeps the high byte; 16-bit grey
+            // ("I;16") is clipped at 255. Java's getRGB would run them through colour conversions.
+            boolean grey = type == ColorSpace.TYPE_GRAY;
             int[] row = new int[w];
-            for (int y = 0; y < h; y++) {
-                r.getSamples(0, y, w, 1, 0, row);
-                for (int x = 0; x < w; x++) {
-                    byte v = (byte) row[x];
-                    int o = (y * w + x) * 3;
-                    rgb[o] = v;
-                    rgb[o + 1] = v;
-                    rgb[o + 2] = v;
+            for (int c = 0; c < 3; c++) {
+                int band = grey ? 0 : c;
+                for (int y = 0; y < h; y++) {
+                    r.getSamples(0, y, w, 1, band, row);
+                    for (int x = 0; x < w; x++) {
+                        int v = row[x];
+                        if (bits == 16) {
+                            v = grey ? Math.min(v, 255) : v >>> 8;
+                        }
+                        rgb[(y * w + x) * 3 + c] = (byte) v;
+                    }
                 }
             }
         } else {

@@ -59,6 +59,11 @@ public final class Magvit {
         return config.downsampleFactor();
     }
 
+    /** Pixels per code side when decoding: {@code 2^(decoder levels − 1)}. */
+    public int upsampleFactor() {
+        return config.upsampleFactor();
+    }
+
     /** Encoder output after {@code quant_conv}, before LFQ: {@code [h/f, w/f, bits]} channels-last. */
     public FeatureMap encodeLatent(ComputePool pool, float[] image, int h, int w) {
         int c = config.encoder().inCh();
@@ -70,6 +75,7 @@ public final class Magvit {
             throw new IllegalArgumentException("image size " + h + "x" + w + " is not a positive multiple of the"
                     + " downsampling factor " + f);
         }
+        checkActivationSize(h, w, config.encoder());
         return encoder.forward(pool, FeatureMap.fromPlanar(image, 0, c, h, w));
     }
 
@@ -78,8 +84,12 @@ public final class Magvit {
         return quantizer.encode(encodeLatent(pool, image, h, w));
     }
 
-    /** Raw decoder output, planar {@code [out_ch, gh·f, gw·f]}, of row-major codes on a {@code gh × gw} grid. */
+    /** Raw decoder output, planar {@code [out_ch, gh·u, gw·u]} (u = {@link #upsampleFactor()}), of row-major codes on a {@code gh × gw} grid. */
     public float[] decode(ComputePool pool, int[] codes, int gh, int gw) {
+        if (gh < 1 || gw < 1) {
+            throw new IllegalArgumentException("code grid " + gh + "x" + gw + " must be positive");
+        }
+        checkActivationSize((long) gh * upsampleFactor(), (long) gw * upsampleFactor(), config.decoder());
         FeatureMap x = decoder.forward(pool, quantizer.decode(codes, gh, gw));
         float[] out = new float[x.data().length];
         x.toPlanar(out, 0);
@@ -94,6 +104,23 @@ public final class Magvit {
     /** Multiply-adds of decoding a {@code gh×gw} grid. */
     public long decodeMacs(int gh, int gw) {
         return decoder.macs(gh, gw);
+    }
+
+    /**
+     * Activations live in Java arrays: every feature map must hold fewer than 2^31 floats. Level l runs
+     * at (h/2^l)×(w/2^l) with at most the channels of level l or l+1 (the decoder upsamples before
+     * changing width).
+     */
+    private static void checkActivationSize(long h, long w, MagvitConfig.Coder c) {
+        long largest = 0;
+        for (int l = 0; l < c.levels(); l++) {
+            int ch = Math.max(c.channels(l), c.channels(Math.min(l + 1, c.levels() - 1)));
+            largest = Math.max(largest, (h >> l) * (w >> l) * ch);
+        }
+        if (largest > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("image " + w + "x" + h + " is too large: a feature map of " + largest
+                    + " floats exceeds a Java array");
+        }
     }
 
     /** The side of a square grid of {@code n} codes (the reference's {@code int(sqrt(n))}); fails if not square. */

@@ -40,10 +40,6 @@ public record MagvitConfig(Coder encoder, Coder decoder, int codebookBits) {
     public MagvitConfig {
         check(encoder, "encoder");
         check(decoder, "decoder");
-        if (encoder.levels() != decoder.levels()) {
-            throw new IllegalArgumentException("encoder has " + encoder.levels() + " levels, decoder "
-                    + decoder.levels() + ": the code grid would not map back to the image size");
-        }
         if (encoder.zChannels() != codebookBits || decoder.zChannels() != codebookBits) {
             throw new IllegalArgumentException("z_channels (encoder " + encoder.zChannels() + ", decoder "
                     + decoder.zChannels() + ") must equal the quantizer's codebook_dim " + codebookBits);
@@ -79,6 +75,12 @@ public record MagvitConfig(Coder encoder, Coder decoder, int codebookBits) {
     /** Total downsampling of the encoder: one stride-2 conv per level but the last. */
     public int downsampleFactor() {
         return 1 << (encoder.levels() - 1);
+    }
+
+    /** Total upsampling of the decoder: one nearest ×2 per level but level 0 (equal to the downsampling
+     * factor in every released configuration, but the reference does not require it). */
+    public int upsampleFactor() {
+        return 1 << (decoder.levels() - 1);
     }
 
     public int codebookSize() {

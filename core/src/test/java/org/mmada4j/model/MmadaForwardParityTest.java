@@ -24,6 +24,19 @@ class MmadaForwardParityTest {
      */
     static final double ATOL_BF16_INDICATIVE = 1.5;
 
+    /**
+     * fp32 noise grows with the magnitude of the values (golden/tiny: max|hidden| 14, spread 4e-5; a
+     * 3-layer d96 set, scripts/golden g2: max|hidden| 16.7, torch fp32 itself 1.3e-4 from float64), so
+     * the absolute tolerance scales with the tensor's largest value, never below ATOL_F32.
+     */
+    static double atol(float[] expected) {
+        double max = 0;
+        for (float v : expected) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return Math.max(ATOL_F32, 2e-5 * max);
+    }
+
     static List<GoldenSet> goldens() {
         return GoldenSet.all();
     }
@@ -40,7 +53,7 @@ class MmadaForwardParityTest {
 
         NpyArray expected = g.npy("forward_logits.npy");
         assertArrayEquals(new long[] {batch, length, model.config().embeddingSize()}, expected.shape());
-        Assertions2.assertClose("forward_logits", expected.floats(), logits.toArray(), ATOL_F32, 0);
+        Assertions2.assertClose("forward_logits", expected.floats(), logits.toArray(), atol(expected.floats()), 0);
 
         NpyArray hidden = g.npy("forward_hidden_states.npy");
         int d = model.config().dModel();
@@ -51,7 +64,7 @@ class MmadaForwardParityTest {
             float[] act = new float[per];
             System.arraycopy(hidden.floats(), l * per, exp, 0, per);
             System.arraycopy(st.hiddenStates(), l * per, act, 0, per);
-            Assertions2.assertClose("forward_hidden_states[" + l + "]", exp, act, ATOL_F32, 0);
+            Assertions2.assertClose("forward_hidden_states[" + l + "]", exp, act, atol(exp), 0);
         }
     }
 
@@ -71,7 +84,7 @@ class MmadaForwardParityTest {
         Logits logits = model.forward(model.newState(), ids.toInts(), batch, length,
                 AttentionMask.padding(mask, batch, length), LogitsSpec.all());
         Assertions2.assertClose("forward_masked_logits", g.npy("forward_masked_logits.npy").floats(),
-                logits.toArray(), ATOL_F32, 0);
+                logits.toArray(), atol(g.npy("forward_masked_logits.npy").floats()), 0);
 
         // Switching the mask off (the published weights' training behaviour) must change the logits.
         Logits unmasked = model.forward(model.newState(), ids.toInts(), batch, length, null, LogitsSpec.all());

@@ -56,7 +56,7 @@ class RandomInitTest {
             sq += v * v;
         }
         assertEquals(1 / d, sq / q.length, 0.1 / d);
-        for (float v : w.get(CheckpointNames.block(1, CheckpointNames.FF_NORM)).toFloatArray()) {
+        for (float v : w.get(CheckpointNames.block(config.nLayers() - 1, CheckpointNames.FF_NORM)).toFloatArray()) {
             assertEquals(1f, v);
         }
     }

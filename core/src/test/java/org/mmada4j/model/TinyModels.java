@@ -25,7 +25,8 @@ final class TinyModels {
     static Map<String, Tensor> tensors(GoldenSet g) {
         try {
             // Views stay valid until the test JVM exits (the mapping is never closed here).
-            Checkpoint c = Checkpoint.open(g.file("model.safetensors"));
+            // The set's directory: model.safetensors, or bf16 shards with model.safetensors.index.json.
+            Checkpoint c = Checkpoint.open(g.dir());
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (String name : c.names()) {
                 out.put(name, c.get(name));
@@ -37,6 +38,6 @@ final class TinyModels {
     }
 
     static MmadaModel load(GoldenSet g) {
-        return MmadaModel.of(config(g), tensors(g), g.file("model.safetensors").toString(), ComputePool.shared());
+        return MmadaModel.of(config(g), tensors(g), g.dir().toString(), ComputePool.shared());
     }
 }

@@ -164,7 +164,10 @@ class ElementwiseKernelsTest {
             x[i % lanes] = v;
             if (i % lanes == lanes - 1) {
                 float[] y = VectorMath.exp(jdk.incubator.vector.FloatVector.fromArray(VectorMath.F, x, 0)).toArray();
+                float[] z = new float[lanes];
+                VectorMath.expAffine(x, 0, z, 0, lanes, 1f, 0f);
                 for (int t = 0; t < lanes; t++) {
+                    assertEquals(Float.floatToRawIntBits(y[t]), Float.floatToRawIntBits(z[t]), "expAffine at " + x[t]);
                     double want = Math.exp(x[t]);
                     worst = (float) Math.max(worst, Math.abs(y[t] - want) / Math.ulp((float) want));
                     assertEquals(Float.floatToRawIntBits(VectorMath.exp(x[t])), Float.floatToRawIntBits(y[t]),

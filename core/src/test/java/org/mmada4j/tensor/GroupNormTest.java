@@ -1,7 +1,9 @@
 package org.mmada4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mmada4j.testing.Assertions2.assertClose;
 
 import java.util.Random;
@@ -54,6 +56,33 @@ class GroupNormTest {
             expected[i] = (float) (x[i] / (1 + Math.exp(-x[i])));
         }
         assertClose("swish", expected, y, 1e-6, 1e-6);
+    }
+
+    @Test
+    void expIsAccurateAndTheVectorAndScalarFormsAgreeBitForBit() {
+        var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        float[] xs = new float[species.length() * 4000];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = -87f + 175f * i / (xs.length - 1);
+        }
+        double worstUlps = 0;
+        for (int i = 0; i < xs.length; i += species.length()) {
+            float[] got = new float[species.length()];
+            GroupNorm.exp(jdk.incubator.vector.FloatVector.fromArray(species, xs, i)).intoArray(got, 0);
+            for (int l = 0; l < got.length; l++) {
+                float x = xs[i + l];
+                assertEquals(Float.floatToIntBits(GroupNorm.exp(x)), Float.floatToIntBits(got[l]), "exp(" + x + ")");
+                double exact = Math.exp(x);
+                worstUlps = Math.max(worstUlps, Math.abs(got[l] - exact) / Math.ulp((float) exact));
+            }
+        }
+        assertTrue(worstUlps <= 2, "exp error " + worstUlps + " ulp");
+        // clamped ends: swish stays exact to fp32 beyond them
+        assertEquals(Math.exp(88.0), GroupNorm.exp(1000f), Math.ulp((float) Math.exp(88.0)) * 2);
+        float[] big = {-200f, 200f};
+        GroupNorm.swish(big, 0, 2);
+        assertEquals(0f, big[0], 1e-30f);
+        assertEquals(200f, big[1]);
     }
 
     @Test

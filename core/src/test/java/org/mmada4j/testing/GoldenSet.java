@@ -47,6 +47,18 @@ public record GoldenSet(Path dir, JsonNode meta, JsonNode config) {
         return sets;
     }
 
+    /**
+     * The bundled golden/tiny copy whatever {@code mmada4j.golden.dirs} says: for unit tests whose assertions
+     * are written for tiny's sizes and ids (parity tests use {@link #all()}).
+     */
+    public static GoldenSet tiny() {
+        try {
+            return open(Path.of(GoldenSet.class.getResource("/golden/tiny/meta.json").toURI()).getParent());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static GoldenSet open(Path dir) {
         try {
             JsonNode meta = JSON.readTree(dir.resolve("meta.json").toFile());

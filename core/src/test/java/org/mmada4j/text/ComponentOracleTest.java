@@ -101,6 +101,9 @@ class ComponentOracleTest {
                         + "'pattern':{'Regex':'\\\\s+|\\\\p{P}'},'behavior':'" + behavior + "','invert':" + invert + "}," + bl + "]}"));
             }
         }
+        check("split-scripts", withPre("{'type':'Sequence','pretokenizers':[{'type':'Split','pattern':{'Regex':"
+                + "'\\\\p{Han}+|\\\\p{Hiragana}+|\\\\p{Katakana}+|\\\\p{Hangul}+|\\\\p{Greek}+|\\\\p{^L}+|\\\\h+|\\\\d+|\\\\w+'},"
+                + "'behavior':'Isolated','invert':false}," + bl + "]}"));
         check("split-string", withPre("{'type':'Sequence','pretokenizers':[{'type':'Split','pattern':{'String':' '},"
                 + "'behavior':'MergedWithNext','invert':false}," + bl + "]}"));
     }

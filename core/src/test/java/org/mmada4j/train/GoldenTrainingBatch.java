@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.mmada4j.prompt.SpecialTokens;
 import org.mmada4j.testing.GoldenSet;
 
 /**
@@ -16,7 +17,7 @@ final class GoldenTrainingBatch {
     final GoldenSet set;
     final JsonNode batch;
     final JsonNode config;
-    final TrainingTokens tokens;
+    final SpecialTokens tokens;
     final int bt;
     final int bl;
     final int bm;
@@ -38,10 +39,13 @@ final class GoldenTrainingBatch {
         this.vocab = set.config().path("vocab_size").asInt();
     }
 
-    static TrainingTokens tokens(GoldenSet g) {
-        return new TrainingTokens(g.token("<|startoftext|>"), g.token("<|endoftext|>"), g.token("<|mdm_mask|>"),
-                g.token("<|soi|>"), g.token("<|eoi|>"), g.token("<|t2i|>"), g.token("<|mmu|>"), g.token("<|r2i|>"),
-                g.token("[iPAD]"), g.token("<|end_header_id|>"), g.token("image_token_offset"), g.token("codebook_size"));
+    static SpecialTokens tokens(GoldenSet g) {
+        return new SpecialTokens(g.token("<|startoftext|>"), g.token("<|endoftext|>"), g.token("<|endoftext|>"),
+                g.token("<|mdm_mask|>"), g.token("<|soi|>"), g.token("<|eoi|>"), g.token("<|sov|>"), g.token("<|eov|>"),
+                g.token("<|t2i|>"), g.token("<|mmu|>"), g.token("<|t2v|>"), g.token("<|v2v|>"), g.token("<|lvg|>"),
+                g.token("[iPAD]"), g.token("<|r2i|>"), g.token("<|start_header_id|>"), g.token("<|end_header_id|>"),
+                g.token("<|eot_id|>"), g.token("image_token_offset"), g.token("codebook_size"), g.token("num_vq_tokens"),
+                g.token("vocab_size"));
     }
 
     List<String> texts(String key) {
@@ -109,7 +113,7 @@ final class GoldenTrainingBatch {
         int[][] codes = rows(file, row, row + 1);
         int[] ids = new int[codes[0].length];
         for (int j = 0; j < ids.length; j++) {
-            ids[j] = tokens.imageId(codes[0][j]);
+            ids[j] = tokens.imageToken(codes[0][j]);
         }
         return ids;
     }

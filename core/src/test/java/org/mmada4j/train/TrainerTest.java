@@ -119,6 +119,28 @@ class TrainerTest {
     }
 
     @Test
+    void grpoStageRunsFromAConfig() throws IOException {
+        Files.write(dir.resolve("prompts.jsonl"), List.of(
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"1+1?\"}, {\"role\": \"assistant\", \"content\": \"<think>1+1</think>2\"}]}",
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"2+2?\"}, {\"role\": \"assistant\", \"content\": \"4\"}]}"));
+        TrainConfig cfg = config("grpo", "stage = grpo", "data = prompts.jsonl", "steps = 3", "checkpoint_every = 3",
+                "group_size = 4", "gen_length = 8", "block_length = 8", "sampling_steps = 4", "lr = 1e-3");
+        try (TrainingRun run = TrainingRun.open(cfg, null, ComputePool.shared())) {
+            assertEquals(3, run.trainer().run(3, null).step());
+        }
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = Files.readAllLines(cfg.output().resolve("metrics.jsonl"));
+        assertEquals(3, lines.size());
+        for (String line : lines) {
+            var n = json.readTree(line);
+            double reward = n.get("reward").asDouble();
+            assertTrue(reward >= 0 && reward <= MathAnswerReward.CORRECT + MathAnswerReward.FORMAT, line);
+            assertTrue(Double.isFinite(n.get("loss").asDouble()) && n.get("kl").asDouble() >= 0, line);
+        }
+        assertEquals(3, TrainingCheckpoint.loadLatest(cfg.output().resolve("checkpoints")).state().step());
+    }
+
+    @Test
     void divergenceStopsNamingStepAndBatchAndKeepsLastCheckpoint() throws IOException {
         TrainConfig cfg = config("nan", "steps = 10", "checkpoint_every = 1", "lr = 1e30", "warmup_steps = 0",
                 "max_grad_norm = 0");

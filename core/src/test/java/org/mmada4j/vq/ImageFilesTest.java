@@ -59,6 +59,19 @@ class ImageFilesTest {
     }
 
     @Test
+    void pngModesMatchPil() throws Exception {
+        Path dir = Path.of(getClass().getResource("/vq/pil/modes/generate.py").toURI()).getParent();
+        for (String mode : new String[] {"p", "la", "one", "l", "rgba", "i16", "rgb16"}) {
+            RgbImage img = ImageFiles.read(dir.resolve(mode + ".png"));
+            long[] expected = org.mmada4j.io.Npy.read(dir.resolve(mode + ".npy")).longs();
+            assertEquals(expected.length, img.rgb().length, mode);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], img.rgb()[i] & 0xff, mode + " byte " + i);
+            }
+        }
+    }
+
+    @Test
     void jpegIsRead() throws IOException {
         BufferedImage img = new BufferedImage(16, 8, BufferedImage.TYPE_3BYTE_BGR);
         for (int y = 0; y < 8; y++) {

@@ -85,6 +85,11 @@ class MagvitLoadingTest {
         assertMessage(() -> MagvitConfig.fromJson(json.readTree(
                 "{\"encoder\": {\"z_channels\": 6}, \"decoder\": {\"z_channels\": 6}, \"quantizer\": {\"codebook_dim\": 7}}"),
                 "cfg.json"), "cfg.json: z_channels");
+        // a decoder with fewer levels than the encoder is legal in the reference: 8x upsampling
+        MagvitConfig asym = MagvitConfig.fromJson(json.readTree(
+                "{\"decoder\": {\"ch_mult\": [1, 1, 2, 2], \"num_res_blocks\": [1, 1, 1, 1]}}"), "cfg.json");
+        assertEquals(16, asym.downsampleFactor());
+        assertEquals(8, asym.upsampleFactor());
         assertMessage(() -> MagvitConfig.fromJson(json.readTree("{\"encoder\": {\"ch\": 48}}"), "cfg.json"),
                 "not a multiple of the 32 GroupNorm groups");
         assertMessage(() -> MagvitConfig.fromJson(json.readTree("{\"encoder\": {\"ch_mult\": [1, 2]}}"), "cfg.json"),
@@ -126,6 +131,8 @@ class MagvitLoadingTest {
         ComputePool pool = ComputePool.shared();
         assertMessage(() -> m.encode(pool, new float[3 * f * (f + 1)], f, f + 1), "not a positive multiple of the downsampling factor");
         assertMessage(() -> m.encode(pool, new float[2 * f * f], f, f), "is not 3x");
+        assertMessage(() -> m.decode(pool, new int[1 << 24], 1 << 12, 1 << 12), "too large");
+        assertMessage(() -> m.decode(pool, new int[0], 0, 0), "must be positive");
         // Fully convolutional: a 1x2 grid of codes decodes to f x 2f pixels and encodes back to 2 codes.
         float[] px = m.decode(pool, new int[] {1, m.quantizer().codebookSize() - 1}, 1, 2);
         assertEquals(3 * f * 2 * f, px.length);
@@ -146,8 +153,28 @@ class MagvitLoadingTest {
             img[i] = (float) Math.sin(i * 0.37);
         }
         ComputePool pool = ComputePool.shared();
-        assertArrayEquals(direct.encodeLatent(pool, img, side, side).data(), loaded.encodeLatent(pool, img, side, side).data());
-        assertArrayEquals(direct.decode(pool, new int[] {0, 5, 9, 63}, 2, 2), loaded.decode(pool, new int[] {0, 5, 9, 63}, 2, 2));
+        // Same weights bit for bit, but not bit-identical outputs: a second encode of the SAME model in one JVM can
+        // differ by ~1e-7 once C2 compiles the Vector API EXP of GroupNorm's swish (intrinsic vs lane-wise
+        // fallback); seen with the 48 px g2 config of scripts/golden. Hence a tolerance, not equality.
+        org.mmada4j.testing.Assertions2.assertClose("latent", direct.encodeLatent(pool, img, side, side).data(),
+                loaded.encodeLatent(pool, img, side, side).data(), 1e-5, 0);
+        int[] codes = {0, 5, 9, cfg.codebookSize() - 1};
+        org.mmada4j.testing.Assertions2.assertClose("decoded", direct.decode(pool, codes, 2, 2),
+                loaded.decode(pool, codes, 2, 2), 1e-5, 0);
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCount() throws IOException {
+        Magvit m = MagvitLoader.load(golden().file("magvit_config.json"), golden().file("magvit.safetensors"));
+        int g = 2;
+        int[] codes = {0, 17, 42, m.quantizer().codebookSize() - 1};
+        try (ComputePool one = new ComputePool(1); ComputePool three = new ComputePool(3)) {
+            float[] a = m.decode(one, codes, g, g);
+            float[] b = m.decode(three, codes, g, g);
+            assertArrayEquals(a, b);
+            int side = g * m.downsampleFactor();
+            assertArrayEquals(m.encodeLatent(one, a, side, side).data(), m.encodeLatent(three, a, side, side).data());
+        }
     }
 
     @Test
