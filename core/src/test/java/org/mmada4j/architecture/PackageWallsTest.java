@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class PackageWallsTest {
     static final List<String> LAYERS = List.of(
-            "tensor", "io", "model", "vq", "text", "prompt", "sample", "data", "train", "eval");
+            "tensor", "io", "model", "vq", "text", "score", "prompt", "sample", "data", "train", "eval");
 
     private static final Pattern USE = Pattern.compile("\\borg\\.mmada4j\\.([a-z]+)\\b");
 
