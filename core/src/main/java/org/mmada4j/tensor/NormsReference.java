@@ -28,4 +28,26 @@ public final class NormsReference {
             }
         }
     }
+
+    /** LayerNorm with weight and bias, two-pass in double (the oracle of {@link LayerNorm}). */
+    public static void layerNorm(float[] x, int xOff, float[] gamma, float[] beta, float eps, float[] out, int outOff,
+                                 int rows, int dim) {
+        for (int r = 0; r < rows; r++) {
+            int xb = xOff + r * dim;
+            double mean = 0;
+            for (int i = 0; i < dim; i++) {
+                mean += x[xb + i];
+            }
+            mean /= dim;
+            double var = 0;
+            for (int i = 0; i < dim; i++) {
+                double d = x[xb + i] - mean;
+                var += d * d;
+            }
+            double rstd = 1.0 / Math.sqrt(var / dim + eps);
+            for (int i = 0; i < dim; i++) {
+                out[outOff + r * dim + i] = (float) ((x[xb + i] - mean) * rstd * gamma[i] + beta[i]);
+            }
+        }
+    }
 }
