@@ -27,7 +27,7 @@ class ClipParityTest {
 
     static Path fixture(String name) {
         try {
-            return Path.of(ClipParityTest.class.getResource("/golden/" + name + "/config.json").toURI()).getParent();
+            return Path.of(ClipParityTest.class.getResource("/golden/" + name + "/meta.json").toURI()).getParent();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
