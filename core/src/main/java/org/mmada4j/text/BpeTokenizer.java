@@ -18,7 +18,8 @@ import java.util.OptionalInt;
  *   <li>each remaining part is normalized, then added tokens with {@code normalized: true} are cut out;</li>
  *   <li>the pre-tokenizer splits what is left into pieces, and the BPE model encodes each piece.</li>
  * </ol>
- * No BOS/EOS is added (the post-processor is not applied): prompt layouts place them. Instances are
+ * {@link #encode} adds no BOS/EOS (prompt layouts place them); {@link #encodeWithSpecialTokens} applies
+ * the post-processor's single-sequence template, with truncation (CLIP's text encoder). Instances are
  * immutable apart from the BPE cache, a concurrent map, so they are thread-safe.
  */
 public final class BpeTokenizer implements TextTokenizer {
@@ -27,15 +28,17 @@ public final class BpeTokenizer implements TextTokenizer {
     private final BpeModel model;
     private final AddedTokens added;
     private final Decoder decoder;           // null = tokens joined with spaces (the library's default)
+    private final PostProcessor postProcessor;
     private final int size;
 
     private BpeTokenizer(Normalizer normalizer, PreTokenizer preTokenizer, BpeModel model, AddedTokens added,
-                         Decoder decoder, int size) {
+                         Decoder decoder, PostProcessor postProcessor, int size) {
         this.normalizer = normalizer;
         this.preTokenizer = preTokenizer;
         this.model = model;
         this.added = added;
         this.decoder = decoder;
+        this.postProcessor = postProcessor;
         this.size = size;
     }
 
@@ -62,8 +65,9 @@ public final class BpeTokenizer implements TextTokenizer {
         BpeModel model = r.model(root.get("model"), parsed.vocab(), parsed.merges());
         AddedTokens added = new AddedTokens(r.addedTokens(root.get("added_tokens")), normalizer);
         Decoder decoder = r.decoder(root.get("decoder"), "decoder");
+        PostProcessor post = r.postProcessor(root.get("post_processor"), "post_processor");
         int size = Math.max(model.maxId() + 1, added.maxId() + 1);
-        return new BpeTokenizer(normalizer, pre, model, added, decoder, size);
+        return new BpeTokenizer(normalizer, pre, model, added, decoder, post, size);
     }
 
     @Override
@@ -90,6 +94,34 @@ public final class BpeTokenizer implements TextTokenizer {
             });
         });
         return out.toArray();
+    }
+
+    /**
+     * {@link #encode} then the post-processor's special tokens (the Rust library's
+     * {@code encode(text, add_special_tokens=true)}).
+     */
+    public int[] encodeWithSpecialTokens(String text) {
+        return postProcessor.apply(encode(text));
+    }
+
+    /**
+     * As {@link #encodeWithSpecialTokens(String)}, truncated to at most {@code maxLength} ids the way the
+     * library truncates one sequence: the text's ids are cut to {@code maxLength − specialTokensAdded()}
+     * (keeping the first), then the special tokens are added, so the end token survives.
+     */
+    public int[] encodeWithSpecialTokens(String text, int maxLength) {
+        if (maxLength < postProcessor.added()) {
+            throw new IllegalArgumentException("maxLength " + maxLength + " leaves no room for the "
+                    + postProcessor.added() + " special tokens the post-processor adds");
+        }
+        int[] ids = encode(text);
+        int room = maxLength - postProcessor.added();
+        return postProcessor.apply(ids.length > room ? java.util.Arrays.copyOf(ids, room) : ids);
+    }
+
+    /** Ids the post-processor adds around one sequence (0 when there is none). */
+    public int specialTokensAdded() {
+        return postProcessor.added();
     }
 
     @Override

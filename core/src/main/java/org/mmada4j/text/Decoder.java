@@ -141,6 +141,21 @@ interface Decoder {
         }
     }
 
+    /**
+     * {@code BPEDecoder} (CLIP): the end-of-word suffix becomes a space, except in the last token, where
+     * it is dropped (decoders/bpe.rs).
+     */
+    record Bpe(String suffix) implements Decoder {
+        @Override
+        public List<String> decodeChain(List<String> tokens) {
+            List<String> out = new ArrayList<>(tokens.size());
+            for (int i = 0; i < tokens.size(); i++) {
+                out.add(tokens.get(i).replace(suffix, i == tokens.size() - 1 ? "" : " "));
+            }
+            return out;
+        }
+    }
+
     record Sequence(List<Decoder> steps) implements Decoder {
         @Override
         public List<String> decodeChain(List<String> tokens) {

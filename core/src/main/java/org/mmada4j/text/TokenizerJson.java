@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
 /**
  * Reads the components of a Hugging Face {@code tokenizer.json} (the serde layout of the Rust
  * tokenizers library). Every unsupported or malformed component fails with the JSON path of the
- * field at fault. {@code post_processor}, {@code truncation} and {@code padding} are not read: encode
- * adds no special tokens, and the prompt layouts pad themselves.
+ * field at fault. Of {@code post_processor} only the single-sequence special tokens are read (for
+ * {@link BpeTokenizer#encodeWithSpecialTokens}); {@code truncation} and {@code padding} are not: callers
+ * truncate and pad themselves.
  */
 final class TokenizerJson {
     private final String source;
@@ -170,6 +171,7 @@ final class TokenizerJson {
                 yield new Decoder.Strip(c.charAt(0), n.path("start").asInt(0), n.path("stop").asInt(0));
             }
             case "Replace" -> new Decoder.Replace(pattern(n.get("pattern"), field + ".pattern"), text(n, "content", field));
+            case "BPEDecoder" -> new Decoder.Bpe(n.path("suffix").isTextual() ? n.get("suffix").asText() : "</w>");
             case "Metaspace" -> new Decoder.Metaspace(replacement(n, field), !prependScheme(n).equals("never"));
             case "Sequence" -> {
                 List<Decoder> steps = new ArrayList<>();
@@ -181,6 +183,79 @@ final class TokenizerJson {
             }
             default -> throw error(field + ".type", "unsupported decoder '" + type(n, field) + "'");
         };
+    }
+
+    /**
+     * The single-sequence special tokens of a {@code post_processor}: TemplateProcessing ({@code single}),
+     * RobertaProcessing and BertProcessing ({@code cls} … {@code sep}); ByteLevel and absent add none.
+     */
+    PostProcessor postProcessor(JsonNode n, String field) {
+        if (n == null || n.isNull()) {
+            return PostProcessor.NONE;
+        }
+        return switch (type(n, field)) {
+            case "ByteLevel" -> PostProcessor.NONE;
+            case "RobertaProcessing", "BertProcessing" -> new PostProcessor(new int[] {idOfPair(n, "cls", field)},
+                    new int[] {idOfPair(n, "sep", field)});
+            case "TemplateProcessing" -> template(n, field);
+            case "Sequence" -> {
+                JsonNode arr = array(n, "processors", field);
+                PostProcessor out = PostProcessor.NONE;
+                for (int i = 0; i < arr.size(); i++) {
+                    PostProcessor p = postProcessor(arr.get(i), field + ".processors[" + i + "]");
+                    if (p.added() > 0) {
+                        if (out.added() > 0) {
+                            throw error(field, "more than one processor adds special tokens");
+                        }
+                        out = p;
+                    }
+                }
+                yield out;
+            }
+            default -> throw error(field + ".type", "unsupported post-processor '" + type(n, field) + "'");
+        };
+    }
+
+    /** {@code "cls": ["<s>", 0]}: the id of a [token, id] pair. */
+    private int idOfPair(JsonNode n, String name, String field) {
+        JsonNode p = n.get(name);
+        if (p == null || !p.isArray() || p.size() != 2 || !p.get(1).canConvertToInt()) {
+            throw error(field + "." + name, "must be a [token, id] pair");
+        }
+        return p.get(1).asInt();
+    }
+
+    private PostProcessor template(JsonNode n, String field) {
+        JsonNode single = array(n, "single", field);
+        JsonNode specials = n.path("special_tokens");
+        IntList prefix = new IntList(4);
+        IntList suffix = new IntList(4);
+        boolean seenSequence = false;
+        for (int i = 0; i < single.size(); i++) {
+            JsonNode piece = single.get(i);
+            String f = field + ".single[" + i + "]";
+            if (piece.has("Sequence")) {
+                if (seenSequence || !piece.get("Sequence").path("id").asText("A").equals("A")) {
+                    throw error(f, "a single-sequence template holds sequence A exactly once");
+                }
+                seenSequence = true;
+            } else if (piece.has("SpecialToken")) {
+                String id = piece.get("SpecialToken").path("id").asText();
+                JsonNode ids = specials.path(id).path("ids");
+                if (!ids.isArray()) {
+                    throw error(field + ".special_tokens", "no entry with 'ids' for '" + id + "'");
+                }
+                for (JsonNode x : ids) {
+                    (seenSequence ? suffix : prefix).add(x.asInt());
+                }
+            } else {
+                throw error(f, "neither {\"Sequence\": …} nor {\"SpecialToken\": …}");
+            }
+        }
+        if (!seenSequence) {
+            throw error(field + ".single", "the template has no {\"Sequence\": {\"id\": \"A\"}}");
+        }
+        return new PostProcessor(prefix.toArray(), suffix.toArray());
     }
 
     /** The BPE model: {@code m} is model without vocab and merges, which come streamed. */

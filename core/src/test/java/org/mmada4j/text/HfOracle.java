@@ -12,9 +12,18 @@ final class HfOracle implements AutoCloseable {
     private final HuggingFaceTokenizer tok;
 
     HfOracle(Path tokenizerJson) {
+        this(tokenizerJson, false, 0);
+    }
+
+    /** With the post-processor's special tokens and, when maxLength > 0, truncation to maxLength ids. */
+    HfOracle(Path tokenizerJson, boolean addSpecialTokens, int maxLength) {
         try {
-            tok = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson).optAddSpecialTokens(false)
-                    .optPadding(false).optTruncation(false).build();
+            HuggingFaceTokenizer.Builder b = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson)
+                    .optAddSpecialTokens(addSpecialTokens).optPadding(false).optTruncation(maxLength > 0);
+            if (maxLength > 0) {
+                b.optMaxLength(maxLength);
+            }
+            tok = b.build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
