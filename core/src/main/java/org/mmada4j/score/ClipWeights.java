@@ -1,8 +1,8 @@
 package org.mmada4j.score;
 
 import java.util.Arrays;
+import org.mmada4j.io.Checkpoint;
 import org.mmada4j.io.CheckpointException;
-import org.mmada4j.io.TensorSource;
 import org.mmada4j.tensor.Tensor;
 
 /**
@@ -10,22 +10,28 @@ import org.mmada4j.tensor.Tensor;
  * partial checkpoint fails at load with the tensor and the file named rather than deep in a GEMM.
  */
 final class ClipWeights {
-    private final TensorSource source;
+    private final Checkpoint source;
 
-    ClipWeights(TensorSource source) {
+    ClipWeights(Checkpoint source) {
         this.source = source;
+    }
+
+    /** The file(s) a message should point at: the one safetensors file, or the shards. */
+    private String where() {
+        var files = source.files();
+        return files.size() == 1 ? files.get(0).toString() : files.size() + " shards " + files;
     }
 
     /** The tensor {@code name}, a view into the mapped file, of exactly {@code shape}. */
     Tensor tensor(String name, long... shape) throws CheckpointException {
         if (!source.contains(name)) {
-            throw new CheckpointException(source.path(), "CLIP tensor '" + name + "' is missing (expected shape "
-                    + Arrays.toString(shape) + ")");
+            throw new CheckpointException(source.path(), "CLIP tensor '" + name + "' is missing from " + where()
+                    + " (expected shape " + Arrays.toString(shape) + ")");
         }
         Tensor t = source.get(name);
         if (!Arrays.equals(t.shape(), shape)) {
-            throw new CheckpointException(source.path(), "CLIP tensor '" + name + "' has shape "
-                    + Arrays.toString(t.shape()) + ", the config implies " + Arrays.toString(shape));
+            throw new CheckpointException(source.path(), "CLIP tensor '" + name + "' in " + where() + " has shape "
+                    + Arrays.toString(t.shape()) + ", config.json implies " + Arrays.toString(shape));
         }
         return t;
     }
@@ -38,11 +44,12 @@ final class ClipWeights {
     /** {@code logit_scale}: a scalar, stored as shape [] or [1]. */
     float scalar(String name) throws CheckpointException {
         if (!source.contains(name)) {
-            throw new CheckpointException(source.path(), "CLIP tensor '" + name + "' is missing (expected a scalar)");
+            throw new CheckpointException(source.path(), "CLIP tensor '" + name + "' is missing from " + where()
+                    + " (expected a scalar)");
         }
         Tensor t = source.get(name);
         if (t.size() != 1) {
-            throw new CheckpointException(source.path(), "CLIP tensor '" + name + "' has shape "
+            throw new CheckpointException(source.path(), "CLIP tensor '" + name + "' in " + where() + " has shape "
                     + Arrays.toString(t.shape()) + ", expected a scalar");
         }
         return t.getFloat(0);
