@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "MMaDA, the multimodal large diffusion language model, on the JVM.",
         subcommands = {DemoCommand.class, InspectCommand.class, InitCommand.class, ImageCommand.class, TokenizeCommand.class,
                 TrainCommand.class, GenerateCommand.class, DescribeCommand.class, ImagineCommand.class, InpaintCommand.class,
-                DebugCommand.class, BenchCommand.class})
+                DebugCommand.class, BenchCommand.class, ScoreCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
