@@ -29,11 +29,17 @@ public final class ClipBenchCommand implements Callable<Integer> {
     @Option(names = "--model", description = "CLIPModel directory (default: ViT-B/32 shape with random weights).")
     Path model;
 
+    @Option(names = "--save", description = "Write the random model here and keep it (for the PyTorch peer, bench/peer/clip_torch.py).")
+    Path save;
+
     @Option(names = "--batch", defaultValue = "1", description = "Images / texts per pass (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--text-tokens", defaultValue = "20", description = "Tokens per text (default ${DEFAULT-VALUE}).")
     int textTokens;
+
+    @Option(names = "--no-pack", description = "Read linear weights from the mapped file on every call instead of packing them once at load.")
+    boolean noPack;
 
     @Option(names = "--threads", description = "Compute threads (default: available processors).")
     Integer threads;
@@ -49,12 +55,15 @@ public final class ClipBenchCommand implements Callable<Integer> {
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Path dir = model;
         Path tmp = null;
-        if (dir == null) {
+        if (dir == null && save != null) {
+            RandomClip.writeDirectory(RandomClip.vitB32(), 0, save);
+            dir = save;
+        } else if (dir == null) {
             tmp = Files.createTempDirectory("mmada4j-clip-bench-");
             RandomClip.writeDirectory(RandomClip.vitB32(), 0, tmp);
             dir = tmp;
         }
-        try (ComputePool pool = new ComputePool(t); ClipModel m = ClipModel.load(dir, pool)) {
+        try (ComputePool pool = new ComputePool(t); ClipModel m = ClipModel.load(dir, pool, !noPack)) {
             ClipConfig c = m.config();
             int size = c.vision().imageSize();
             float[] pixels = new float[batch * 3 * size * size];
@@ -97,6 +106,7 @@ public final class ClipBenchCommand implements Callable<Integer> {
             out.put("batch", batch);
             out.put("text_tokens", ids.get(0).length);
             out.put("threads", t);
+            out.put("packed_weights", !noPack);
             out.put("iters", iters);
             out.put("image_ms_median", median(img));
             out.put("image_ms_min", Arrays.stream(img).min().orElse(0));

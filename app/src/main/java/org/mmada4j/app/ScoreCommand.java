@@ -93,7 +93,7 @@ public final class ScoreCommand implements Callable<Integer> {
                     name = s.name();
                 }
             } else {
-                try (ClipScorer s = ClipScorer.load(scorer, processor != null ? processor : scorer, clipUse, pool)) {
+                try (ClipScorer s = ClipScorer.load(scorer, processor != null ? processor : scorer, clipUse, pool, false)) {
                     scores = s.score(loaded, paired);
                     name = s.name();
                 }

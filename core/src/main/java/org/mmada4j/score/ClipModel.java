@@ -38,12 +38,23 @@ public final class ClipModel implements AutoCloseable {
         this.pool = pool;
     }
 
-    /** Loads a CLIPModel directory; missing or mis-shaped tensors fail naming the tensor and the file. */
+    /** {@link #load(Path, ComputePool, boolean)} with the matrices left in the mapped file (least memory). */
     public static ClipModel load(Path dir, ComputePool pool) throws IOException {
+        return load(dir, pool, false);
+    }
+
+    /**
+     * Loads a CLIPModel directory; missing or mis-shaped tensors fail naming the tensor and the file.
+     *
+     * @param packWeights copy every linear layer's weight to the heap in the GEMM's fp32 panel layout
+     *                    (ViT-B/32: +0.6 GB, ViT-L/14: +1.7 GB): faster for a scorer called again and
+     *                    again, as a reward is
+     */
+    public static ClipModel load(Path dir, ComputePool pool, boolean packWeights) throws IOException {
         ClipConfig config = ClipConfig.load(dir);
         Checkpoint ckpt = Checkpoint.open(dir);
         try {
-            ClipWeights w = new ClipWeights(ckpt);
+            ClipWeights w = new ClipWeights(ckpt, packWeights ? pool : null);
             ClipVision vision = ClipVision.load(w, config.vision(), config.projectionDim());
             ClipText text = ClipText.load(w, config.text(), config.projectionDim());
             return new ClipModel(config, ckpt, vision, text, w.scalar("logit_scale"), pool);

@@ -48,9 +48,13 @@ public final class ClipScorer implements ImageTextScorer, AutoCloseable {
     /**
      * Loads the model from {@code modelDir} and the processors ({@code preprocessor_config.json},
      * {@code tokenizer.json}) from {@code processorDir} (the same directory for openai/clip-*).
+     *
+     * @param packWeights see {@link ClipModel#load(Path, ComputePool, boolean)}: worth its memory for a
+     *                    reward scored every step, not for a one-off
      */
-    public static ClipScorer load(Path modelDir, Path processorDir, Use use, ComputePool pool) throws IOException {
-        ClipModel model = ClipModel.load(modelDir, pool);
+    public static ClipScorer load(Path modelDir, Path processorDir, Use use, ComputePool pool, boolean packWeights)
+            throws IOException {
+        ClipModel model = ClipModel.load(modelDir, pool, packWeights);
         try {
             ClipConfig c = model.config();
             return new ClipScorer(model, ClipImageProcessor.load(processorDir, c.vision().imageSize()),

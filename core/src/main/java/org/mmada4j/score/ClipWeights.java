@@ -3,6 +3,8 @@ package org.mmada4j.score;
 import java.util.Arrays;
 import org.mmada4j.io.Checkpoint;
 import org.mmada4j.io.CheckpointException;
+import org.mmada4j.tensor.ComputePool;
+import org.mmada4j.tensor.PackedWeight;
 import org.mmada4j.tensor.Tensor;
 
 /**
@@ -11,9 +13,11 @@ import org.mmada4j.tensor.Tensor;
  */
 final class ClipWeights {
     private final Checkpoint source;
+    private final ComputePool packPool; // null: matrices stay in the mapped file
 
-    ClipWeights(Checkpoint source) {
+    ClipWeights(Checkpoint source, ComputePool packPool) {
         this.source = source;
+        this.packPool = packPool;
     }
 
     /** The file(s) a message should point at: the one safetensors file, or the shards. */
@@ -58,7 +62,8 @@ final class ClipWeights {
     /** A linear layer {@code prefix.weight [out, in]} with {@code prefix.bias [out]}, or without a bias. */
     ClipLinear linear(String prefix, int out, int in, boolean bias) throws CheckpointException {
         Tensor w = tensor(prefix + ".weight", out, in);
-        return new ClipLinear(w, bias ? vector(prefix + ".bias", out) : null);
+        return new ClipLinear(w, packPool == null ? null : PackedWeight.pack(packPool, w),
+                bias ? vector(prefix + ".bias", out) : null);
     }
 
     /** A LayerNorm {@code prefix.weight}, {@code prefix.bias}. */

@@ -81,6 +81,12 @@ class ClipParityTest {
                 int p = model.config().projectionDim();
                 Assertions2.assertClose(name + " text " + b + " alone", Arrays.copyOfRange(txt, b * p, (b + 1) * p), one, 1e-5, 0);
             }
+            // Weights packed once at load: the same numbers up to rounding (at these tiny shapes the unpacked GEMM
+            // takes its plain-loop path, the packed one the micro-kernel: different summation order).
+            try (ClipModel packed = ClipModel.load(dir, pool, true)) {
+                Assertions2.assertClose(name + " packed image_embeds", img, packed.imageEmbeddings(pixels.floats(), batch), 1e-6, 0);
+                Assertions2.assertClose(name + " packed text_embeds", txt, packed.textEmbeddings(ids), 1e-6, 0);
+            }
         }
     }
 }
