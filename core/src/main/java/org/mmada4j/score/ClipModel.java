@@ -16,9 +16,9 @@ import org.mmada4j.tensor.ComputePool;
  * (yuvalkirstain/PickScore_v1). See {@link ClipScorer}.
  *
  * <p>Matrices stay in the memory-mapped file (the GEMM widens them while packing); vectors are
- * copied to the heap. Instances keep the file mapped until {@link #close()}. Not thread-safe:
- * forward passes share nothing but are meant to be called from one thread, using the pool given
- * at load for parallelism.
+ * copied to the heap (or, with {@code packWeights}, every linear weight too). Instances keep the
+ * file mapped until {@link #close()}. Each pass allocates its own activations, so the model holds no
+ * mutable state; call it from one thread at a time and let the pool given at load parallelise.
  */
 public final class ClipModel implements AutoCloseable {
     private final ClipConfig config;

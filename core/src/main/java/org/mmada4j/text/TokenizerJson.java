@@ -203,6 +203,9 @@ final class TokenizerJson {
                 PostProcessor out = PostProcessor.NONE;
                 for (int i = 0; i < arr.size(); i++) {
                     PostProcessor p = postProcessor(arr.get(i), field + ".processors[" + i + "]");
+                    if (p.unsupported() != null) {
+                        yield p;
+                    }
                     if (p.added() > 0) {
                         if (out.added() > 0) {
                             throw error(field, "more than one processor adds special tokens");
@@ -212,7 +215,8 @@ final class TokenizerJson {
                 }
                 yield out;
             }
-            default -> throw error(field + ".type", "unsupported post-processor '" + type(n, field) + "'");
+            default -> PostProcessor.unsupported(error(field + ".type", "post-processor '" + type(n, field)
+                    + "' is not implemented, so special tokens cannot be added").getMessage());
         };
     }
 

@@ -171,4 +171,33 @@ class ClipTokenizerOracleTest {
         ((ObjectNode) v.get("added_tokens").get(1)).put("normalized", false);
         check("clip-template", v);
     }
+
+    @Test
+    void unknownPostProcessorStillEncodesButCannotAddSpecialTokens() throws IOException {
+        ObjectNode v = clip.deepCopy();
+        v.set("post_processor", node("{'type':'FancyProcessing'}"));
+        Path file = dir.resolve("clip-fancy.json");
+        Files.writeString(file, JSON.writeValueAsString(v));
+        BpeTokenizer ours = BpeTokenizer.load(file);
+        assertTrue(ours.encode("a cat").length > 0);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ours.encodeWithSpecialTokens("a cat", 77));
+        assertTrue(e.getMessage().contains("FancyProcessing") && e.getMessage().contains("post_processor"), e.getMessage());
+    }
+
+    /** Real files: Llama-3's Sequence[ByteLevel, TemplateProcessing] adds <|begin_of_text|>; Qwen3's adds nothing. */
+    @Test
+    void realTokenizersAddTheOraclesSpecialTokens() {
+        for (Path file : List.of(TokenizerFixtures.llama3(), TokenizerFixtures.qwen3())) {
+            BpeTokenizer ours = BpeTokenizer.load(file);
+            try (HfOracle special = new HfOracle(file, true, 0); HfOracle truncating = new HfOracle(file, true, 8)) {
+                for (String s : corpus.subList(0, 30)) {
+                    assertEquals(Arrays.toString(special.encode(s)), Arrays.toString(ours.encodeWithSpecialTokens(s)),
+                            file + ": " + s);
+                    assertEquals(Arrays.toString(truncating.encode(s)), Arrays.toString(ours.encodeWithSpecialTokens(s, 8)),
+                            file + " max 8: " + s);
+                }
+            }
+        }
+    }
 }
