@@ -83,7 +83,8 @@ public final class TrainingRun implements AutoCloseable {
             // the frozen reference policy: the weights the run started from (or resumed with)
             ParameterSet initial = resume != null || cfg.initSeed() >= 0 ? params.copy() : load(mc, modelDir);
             ModelTrainer ref = new ModelTrainer(mc, initial, pool);
-            return new TrainingRun(List.of(ds), new GrpoTrainer(cfg, mt, ref, optimizer, stream, tokenizer, tokens, state), mc);
+            GrpoTask task = GrpoTasks.create(cfg, mt, ref, optimizer, tokenizer, tokens, pool);
+            return new TrainingRun(List.of(ds), new GrpoTrainer(cfg, mt, optimizer, stream, task, state), mc);
         }
         TrainConfig.Joint j = cfg.joint();
         if (j == null) {
