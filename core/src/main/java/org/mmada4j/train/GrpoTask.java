@@ -11,10 +11,11 @@ import org.mmada4j.sample.SamplingRandom;
  */
 public interface GrpoTask {
     /**
+     * @param gradNorm    pre-clip gradient norm of the step's last update
      * @param tokens      tokens the rollouts hold (rows × length), for throughput
      * @param termRewards mean of each reward component, by metric name (may be empty)
      */
-    record Outcome(double meanReward, double loss, double meanKl, double clippedFraction, long tokens,
+    record Outcome(double meanReward, double loss, double meanKl, double clippedFraction, float gradNorm, long tokens,
                    Map<String, Double> termRewards) {
     }
 

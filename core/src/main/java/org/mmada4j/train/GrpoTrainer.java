@@ -70,11 +70,11 @@ public final class GrpoTrainer implements TrainingLoop {
                 state = new TrainingState(step + 1, stream.epoch(), stream.index(), rng.state(), state.tokensSeen() + tokensDone,
                         r.loss());
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                Trainer.StepMetrics m = new Trainer.StepMetrics(state.step(), cfg.steps(), r.loss(), lr, Float.NaN,
+                Trainer.StepMetrics m = new Trainer.StepMetrics(state.step(), cfg.steps(), r.loss(), lr, r.gradNorm(),
                         state.tokensSeen(), tokensDone / seconds, stream.malformedSkipped(), 0, r.meanReward());
                 ObjectNode line = JSON.createObjectNode();
                 line.put("step", m.step()).put("reward", r.meanReward()).put("loss", r.loss()).put("kl", r.meanKl())
-                        .put("clipped", r.clippedFraction()).put("lr", lr).put("tokens_per_s", m.tokensPerSecond());
+                        .put("clipped", r.clippedFraction()).put("lr", lr).put("grad_norm", r.gradNorm()).put("tokens_per_s", m.tokensPerSecond());
                 r.termRewards().forEach(line::put);
                 metrics.write(JSON.writeValueAsString(line));
                 metrics.newLine();

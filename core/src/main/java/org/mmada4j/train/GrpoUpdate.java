@@ -28,8 +28,8 @@ public final class GrpoUpdate {
                          float d1PromptRatio) {
     }
 
-    /** What the μ updates did (averages over the inner iterations). */
-    public record Result(double loss, double meanKl, double clippedFraction) {
+    /** What the μ updates did (averages over the inner iterations; gradNorm: pre-clip norm of the last). */
+    public record Result(double loss, double meanKl, double clippedFraction, float gradNorm) {
     }
 
     private final ModelTrainer policy;
@@ -89,6 +89,7 @@ public final class GrpoUpdate {
         double lossSum = 0;
         double klSum = 0;
         double clipSum = 0;
+        float norm = Float.NaN;
         for (int it = 0; it < mu; it++) {
             StructuredNoising.Noised x = noised[it];
             float[] o = old[it];
@@ -98,11 +99,11 @@ public final class GrpoUpdate {
                 res[0] = loss.compute(pool, z, vocab, len, targets, x.lossPositions(), o, r, adv);
                 return res[0].dLogits();
             });
-            policy.optimizerStep(optimizer, lr, maxGradNorm);
+            norm = policy.optimizerStep(optimizer, lr, maxGradNorm);
             lossSum += res[0].loss();
             klSum += res[0].meanKl();
             clipSum += res[0].clippedFraction();
         }
-        return new Result(lossSum / mu, klSum / mu, clipSum / mu);
+        return new Result(lossSum / mu, klSum / mu, clipSum / mu, norm);
     }
 }

@@ -46,6 +46,6 @@ public final class ImageAnswerTask implements GrpoTask {
             String name = "reward_" + termNames.get(k);
             terms.put(terms.containsKey(name) ? name + "_" + k : name, mean);
         }
-        return new Outcome(r.meanReward(), r.loss(), r.meanKl(), r.clippedFraction(), r.tokens(), terms);
+        return new Outcome(r.meanReward(), r.loss(), r.meanKl(), r.clippedFraction(), r.gradNorm(), r.tokens(), terms);
     }
 }

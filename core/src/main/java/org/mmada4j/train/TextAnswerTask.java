@@ -24,7 +24,7 @@ public final class TextAnswerTask implements GrpoTask {
     public Outcome step(TrainingExample example, double lr, float maxGradNorm, RandomSource rng, SamplingRandom sampling) {
         UniGrpo.Prompt p = prompts.apply(example);
         UniGrpo.StepResult r = grpo.step(List.of(p), lr, maxGradNorm, rng, sampling);
-        return new Outcome(r.meanReward(), r.loss(), r.meanKl(), r.clippedFraction(),
+        return new Outcome(r.meanReward(), r.loss(), r.meanKl(), r.clippedFraction(), r.gradNorm(),
                 (long) groupSize * (p.ids().length + genLength), Map.of());
     }
 }

@@ -41,8 +41,8 @@ public final class TextToImageGrpo {
      * @param termRewards [scorer terms][P·G] each scorer's unweighted score
      * @param codes       [P·G][N] the sampled codes
      */
-    public record StepResult(double meanReward, double loss, double meanKl, double clippedFraction, float[] rewards,
-                             double[][] termRewards, int[][] codes, long tokens) {
+    public record StepResult(double meanReward, double loss, double meanKl, double clippedFraction, float gradNorm,
+                             float[] rewards, double[][] termRewards, int[][] codes, long tokens) {
     }
 
     private final GrpoUpdate update;
@@ -119,7 +119,7 @@ public final class TextToImageGrpo {
         }
         float[] adv = GroupAdvantages.of(rewards, g);
         GrpoUpdate.Result u = update.apply(seqs, spans, padding(flatMask, rows, len), adv, lr, maxGradNorm, rng);
-        return new StepResult(mean / rows, u.loss(), u.meanKl(), u.clippedFraction(), rewards, terms, out.codes(),
+        return new StepResult(mean / rows, u.loss(), u.meanKl(), u.clippedFraction(), u.gradNorm(), rewards, terms, out.codes(),
                 (long) rows * len);
     }
 

@@ -47,7 +47,7 @@ public final class UniGrpo {
     }
 
     public record StepResult(double meanReward, double loss, double meanKl, double clippedFraction, float[] rewards,
-                             List<String> responses) {
+                             List<String> responses, float gradNorm) {
     }
 
     private final ResponseReward reward;
@@ -109,11 +109,12 @@ public final class UniGrpo {
         for (float r : rewards) {
             mean += r;
         }
-        return new StepResult(mean / rewards.length, u.loss(), u.meanKl(), u.clippedFraction(), rewards, List.of(responses));
+        return new StepResult(mean / rewards.length, u.loss(), u.meanKl(), u.clippedFraction(), rewards, List.of(responses),
+                u.gradNorm());
     }
 
     /** What the μ updates did (averages over the inner iterations). */
-    public record UpdateResult(double loss, double meanKl, double clippedFraction) {
+    public record UpdateResult(double loss, double meanKl, double clippedFraction, float gradNorm) {
     }
 
     /**
@@ -123,6 +124,6 @@ public final class UniGrpo {
     public UpdateResult update(int[][] seqs, int promptLength, float[] adv, double lr, float maxGradNorm, RandomSource rng) {
         GrpoUpdate.Result r = update.apply(seqs, StructuredNoising.Span.after(promptLength, seqs), null, adv, lr,
                 maxGradNorm, rng);
-        return new UpdateResult(r.loss(), r.meanKl(), r.clippedFraction());
+        return new UpdateResult(r.loss(), r.meanKl(), r.clippedFraction(), r.gradNorm());
     }
 }
