@@ -175,6 +175,30 @@ class MultimodalGrpoTest {
     }
 
     @Test
+    void t2iRunResumesBitIdentically() throws IOException {
+        Files.write(dir.resolve("prompts.jsonl"), List.of("{\"text\": \"a red square\"}", "{\"text\": \"a green field\"}"));
+        String[] keys = {"grpo_task = t2i", "data = prompts.jsonl", "image_steps = 2", "image_guidance = 0", "checkpoint_every = 1"};
+        TrainConfig straight = config("straight", keys);
+        try (TrainingRun run = TrainingRun.open(straight, null, POOL)) {
+            run.trainer().run(2, null);
+        }
+        TrainConfig split = config("split", keys);
+        try (TrainingRun run = TrainingRun.open(split, null, POOL)) {
+            run.trainer().run(1, null);
+        }
+        try (TrainingRun run = TrainingRun.open(split, split.output().resolve("checkpoints"), POOL)) {
+            run.trainer().run(2, null);
+        }
+        TrainingCheckpoint.Loaded a = TrainingCheckpoint.loadLatest(straight.output().resolve("checkpoints"));
+        TrainingCheckpoint.Loaded b = TrainingCheckpoint.loadLatest(split.output().resolve("checkpoints"));
+        assertEquals(a.state(), b.state());
+        for (String n : a.params().names()) {
+            assertArrayEquals(a.params().get(n), b.params().get(n), n);
+        }
+        assertEquals(metrics(straight).get(1).get("reward").asDouble(), metrics(split).get(1).get("reward").asDouble());
+    }
+
+    @Test
     void configErrorsNameTheKey() throws IOException {
         Files.write(dir.resolve("prompts.jsonl"), List.of("{\"text\": \"a red square\"}"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
