@@ -20,12 +20,15 @@ public final class GrpoPrompts {
     private GrpoPrompts() {
     }
 
-    /** A chat prompt: the chat template of the turns before the answer, with the generation header. */
-    public static UniGrpo.Prompt chat(TrainingExample e, TextTokenizer tokenizer, SpecialTokens tokens) {
+    /**
+     * A chat prompt: the chat template of the turns before the answer, with the generation header; the last
+     * user turn prefixed with the thinking instruction when {@code think}.
+     */
+    public static UniGrpo.Prompt chat(TrainingExample e, TextTokenizer tokenizer, SpecialTokens tokens, boolean think) {
         if (!(e instanceof TrainingExample.Chat c)) {
             throw new DataFormatException(e.source() + ": GRPO prompts must be chat examples");
         }
-        return new UniGrpo.Prompt(ChatTemplate.encode(tokenizer, tokens, turns(c.messages(), false, e.source()), true),
+        return new UniGrpo.Prompt(ChatTemplate.encode(tokenizer, tokens, turns(c.messages(), think, e.source()), true),
                 reference(c.messages()));
     }
 

@@ -31,7 +31,7 @@ public final class GrpoTasks {
             case "text" -> {
                 UniGrpo grpo = new UniGrpo(update, ResponseReward.each(new MathAnswerReward()), tokenizer, tokens.mask(),
                         textConfig(g, tokens));
-                yield new TextAnswerTask(grpo, e -> GrpoPrompts.chat(e, tokenizer, tokens), g.groupSize(), g.genLength());
+                yield new TextAnswerTask(grpo, e -> GrpoPrompts.chat(e, tokenizer, tokens, g.think()), g.groupSize(), g.genLength());
             }
             case "mmu" -> {
                 Magvit vq = MagvitLoader.load(g.vqModel());

@@ -74,7 +74,8 @@ public final class GrpoTrainer implements TrainingLoop {
                         state.tokensSeen(), tokensDone / seconds, stream.malformedSkipped(), 0, r.meanReward());
                 ObjectNode line = JSON.createObjectNode();
                 line.put("step", m.step()).put("reward", r.meanReward()).put("loss", r.loss()).put("kl", r.meanKl())
-                        .put("clipped", r.clippedFraction()).put("lr", lr).put("grad_norm", r.gradNorm()).put("tokens_per_s", m.tokensPerSecond());
+                        .put("clipped", r.clippedFraction()).put("lr", lr).put("grad_norm", r.gradNorm())
+                        .put("tokens_per_s", m.tokensPerSecond());
                 r.termRewards().forEach(line::put);
                 metrics.write(JSON.writeValueAsString(line));
                 metrics.newLine();

@@ -136,6 +136,22 @@ class MultimodalGrpoTest {
     }
 
     @Test
+    void chatPromptsAreTheTurnsBeforeTheAnswerWithOptionalThinking() throws IOException {
+        TextToImageGrpoTest.Setup s = TextToImageGrpoTest.setup(5);
+        var chat = new org.mmada4j.data.TrainingExample.Chat("x:1", List.of(
+                new org.mmada4j.data.TrainingExample.Message("system", "Be brief."),
+                new org.mmada4j.data.TrainingExample.Message("user", "2+2?"),
+                new org.mmada4j.data.TrainingExample.Message("assistant", "<think>add</think> 4")));
+        UniGrpo.Prompt plain = GrpoPrompts.chat(chat, s.tokenizer(), s.tokens(), false);
+        assertArrayEquals(ChatTemplate.encode(s.tokenizer(), s.tokens(), List.of(new ChatTemplate.Message("system", "Be brief."),
+                ChatTemplate.Message.user("2+2?")), true), plain.ids());
+        assertEquals("4", plain.referenceAnswer());
+        UniGrpo.Prompt think = GrpoPrompts.chat(chat, s.tokenizer(), s.tokens(), true);
+        assertArrayEquals(ChatTemplate.encode(s.tokenizer(), s.tokens(), List.of(new ChatTemplate.Message("system", "Be brief."),
+                ChatTemplate.Message.user(ChatTemplate.THINKING_INSTRUCTION + "2+2?")), true), think.ids());
+    }
+
+    @Test
     void mmuStageRunsFromAConfig() throws IOException {
         vqa();
         TrainConfig cfg = config("mmu", "grpo_task = mmu", "data = vqa.jsonl", "think = true", "caption_rewards = color:0.1");
