@@ -78,6 +78,7 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
         }
         Path base = file.toAbsolutePath().getParent();
         Fields f = new Fields(p, file);
+        checkTaskKeys(p, file);
         String stage = f.str("stage", "pretrain").toLowerCase(Locale.ROOT);
         if (!stage.equals("pretrain") && !stage.equals("sft") && !stage.equals("grpo")) {
             throw new IllegalArgumentException(file + ": stage must be pretrain, sft or grpo, got '" + stage + "'");
@@ -120,6 +121,27 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
                         f.dbl("image_temperature", 1.0), f.str("image_schedule", "cosine"), file.toAbsolutePath()));
         c.validate(file.toString());
         return c;
+    }
+
+    /** Keys that only one or two grpo tasks read: setting one for another task is a mistake, not a no-op. */
+    private static final java.util.Map<String, List<String>> TASK_KEYS = java.util.Map.ofEntries(
+            java.util.Map.entry("caption_rewards", List.of("mmu")), java.util.Map.entry("t2i_rewards", List.of("t2i")),
+            java.util.Map.entry("image_steps", List.of("t2i")), java.util.Map.entry("image_guidance", List.of("t2i")),
+            java.util.Map.entry("image_temperature", List.of("t2i")), java.util.Map.entry("image_schedule", List.of("t2i")),
+            java.util.Map.entry("gen_length", List.of("text", "mmu")), java.util.Map.entry("block_length", List.of("text", "mmu")),
+            java.util.Map.entry("sampling_steps", List.of("text", "mmu")), java.util.Map.entry("temperature", List.of("text", "mmu")),
+            java.util.Map.entry("think", List.of("text", "mmu")));
+
+    private static void checkTaskKeys(Properties p, Path file) {
+        String stage = p.getProperty("stage", "pretrain").trim().toLowerCase(Locale.ROOT);
+        String task = p.getProperty("grpo_task", "text").trim().toLowerCase(Locale.ROOT);
+        for (String k : new TreeSet<>(p.stringPropertyNames())) {
+            List<String> tasks = TASK_KEYS.get(k);
+            if (tasks != null && (!stage.equals("grpo") || !tasks.contains(task))) {
+                throw new IllegalArgumentException(file + ": key '" + k + "' applies to stage grpo with grpo_task "
+                        + String.join(" or ", tasks) + " only (stage " + stage + ", grpo_task " + task + ")");
+            }
+        }
     }
 
     void validate(String source) {

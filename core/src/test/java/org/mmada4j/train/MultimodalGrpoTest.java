@@ -61,7 +61,7 @@ class MultimodalGrpoTest {
     TrainConfig config(String name, String... extra) throws IOException {
         List<String> lines = new ArrayList<>(List.of("stage = grpo", "model = " + TINY, "init_seed = 3", "output = " + name,
                 "seed = 7", "lr = 1e-3", "steps = 2", "checkpoint_every = 2", "group_size = 4", "inner_iterations = 2",
-                "gen_length = 8", "block_length = 8", "sampling_steps = 4", "vq_model = " + VQ, "resolution = 64",
+                "vq_model = " + VQ, "resolution = 64",
                 "max_text_length = 16", "image_cache = cache"));
         lines.addAll(List.of(extra));
         Path f = dir.resolve(name + ".properties");
@@ -154,7 +154,8 @@ class MultimodalGrpoTest {
     @Test
     void mmuStageRunsFromAConfig() throws IOException {
         vqa();
-        TrainConfig cfg = config("mmu", "grpo_task = mmu", "data = vqa.jsonl", "think = true", "caption_rewards = color:0.1");
+        TrainConfig cfg = config("mmu", "grpo_task = mmu", "data = vqa.jsonl", "think = true",
+                "gen_length = 8", "block_length = 8", "sampling_steps = 4", "caption_rewards = color:0.1");
         assertEquals(ExampleKind.VQA, cfg.dataKind());
         try (TrainingRun run = TrainingRun.open(cfg, null, POOL)) {
             assertEquals(2, run.trainer().run(2, null).step());
@@ -226,6 +227,12 @@ class MultimodalGrpoTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> config("bad3", "grpo_task = t2i", "data = prompts.jsonl", "image_schedule = wobbly"));
         assertTrue(e.getMessage().contains("image_schedule"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> config("bad5", "grpo_task = t2i", "data = prompts.jsonl", "caption_rewards = color:0.1"));
+        assertTrue(e.getMessage().contains("'caption_rewards' applies to stage grpo with grpo_task mmu only"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> config("bad6", "grpo_task = t2i", "data = prompts.jsonl", "gen_length = 8"));
+        assertTrue(e.getMessage().contains("gen_length"), e.getMessage());
         Files.write(dir.resolve("novq.properties"), List.of("stage = grpo", "model = " + TINY, "grpo_task = t2i",
                 "data = prompts.jsonl"));
         e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(dir.resolve("novq.properties")));
