@@ -2,7 +2,9 @@ package org.mmada4j.train;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.mmada4j.score.ImageTextScorer;
 import org.mmada4j.vq.RgbImage;
 
@@ -23,15 +25,25 @@ public final class CaptionReward implements ResponseReward {
 
     @Override
     public double[] score(UniGrpo.Prompt prompt, List<String> responses) {
+        return scoreTerms(prompt, responses).total();
+    }
+
+    /** Terms {@code answer} (correctness + format) and {@code caption} (the weighted scorer). */
+    @Override
+    public Scored scoreTerms(UniGrpo.Prompt prompt, List<String> responses) {
         if (prompt.image() == null) {
             throw new IllegalArgumentException("caption reward " + caption.name() + " needs the prompt's image");
         }
-        double[] r = text.score(prompt, responses);
+        double[] answer = text.score(prompt, responses);
         List<RgbImage> images = new ArrayList<>(Collections.nCopies(responses.size(), prompt.image()));
         double[] c = caption.score(images, responses);
-        for (int i = 0; i < r.length; i++) {
-            r[i] += c[i];
+        double[] total = new double[answer.length];
+        for (int i = 0; i < total.length; i++) {
+            total[i] = answer[i] + c[i];
         }
-        return r;
+        Map<String, double[]> terms = new LinkedHashMap<>();
+        terms.put("answer", answer);
+        terms.put("caption", c);
+        return new Scored(total, terms);
     }
 }

@@ -1,6 +1,7 @@
 package org.mmada4j.train;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Rewards of the G decoded text responses to one prompt, scored together so that batched scorers
@@ -9,6 +10,14 @@ import java.util.List;
 @FunctionalInterface
 public interface ResponseReward {
     double[] score(UniGrpo.Prompt prompt, List<String> responses);
+
+    /** Totals and, for metrics, each component's scores by name (none for a single reward). */
+    record Scored(double[] total, Map<String, double[]> terms) {
+    }
+
+    default Scored scoreTerms(UniGrpo.Prompt prompt, List<String> responses) {
+        return new Scored(score(prompt, responses), Map.of());
+    }
 
     /** A per-response text reward against the prompt's reference answer. */
     static ResponseReward each(Reward reward) {

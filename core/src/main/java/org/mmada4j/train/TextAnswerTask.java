@@ -1,5 +1,6 @@
 package org.mmada4j.train;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -25,6 +26,12 @@ public final class TextAnswerTask implements GrpoTask {
         UniGrpo.Prompt p = prompts.apply(example);
         UniGrpo.StepResult r = grpo.step(List.of(p), lr, maxGradNorm, rng, sampling);
         return new Outcome(r.meanReward(), r.loss(), r.meanKl(), r.clippedFraction(), r.gradNorm(),
-                (long) groupSize * (p.ids().length + genLength), Map.of());
+                (long) groupSize * (p.ids().length + genLength), prefixed(r.termRewards()));
+    }
+
+    private static Map<String, Double> prefixed(Map<String, Double> terms) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        terms.forEach((k, v) -> out.put("reward_" + k, v));
+        return out;
     }
 }

@@ -1,7 +1,9 @@
 package org.mmada4j.train;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.mmada4j.model.MmadaModel;
 import org.mmada4j.sample.ModelPredictor;
 import org.mmada4j.sample.SamplingRandom;
@@ -46,8 +48,9 @@ public final class UniGrpo {
         }
     }
 
+    /** @param termRewards mean of each reward component over all responses, by name (empty for a single reward) */
     public record StepResult(double meanReward, double loss, double meanKl, double clippedFraction, float[] rewards,
-                             List<String> responses, float gradNorm) {
+                             List<String> responses, float gradNorm, Map<String, Double> termRewards) {
     }
 
     private final ResponseReward reward;
@@ -94,8 +97,11 @@ public final class UniGrpo {
             int[] answer = Arrays.stream(seqs[i], p0, seqs[i].length).filter(id -> id >= 0 && id < tokenizer.size()).toArray();
             responses[i] = tokenizer.decode(answer, true);
         }
+        Map<String, Double> terms = new LinkedHashMap<>();
         for (int i = 0; i < prompts.size(); i++) {
-            double[] r = reward.score(prompts.get(i), List.of(responses).subList(i * g, (i + 1) * g));
+            ResponseReward.Scored scored = reward.scoreTerms(prompts.get(i), List.of(responses).subList(i * g, (i + 1) * g));
+            double[] r = scored.total();
+            scored.terms().forEach((name, v) -> terms.merge(name, Arrays.stream(v).sum() / seqs.length, Double::sum));
             if (r.length != g) {
                 throw new IllegalStateException("reward gave " + r.length + " scores for " + g + " responses");
             }
@@ -110,7 +116,7 @@ public final class UniGrpo {
             mean += r;
         }
         return new StepResult(mean / rewards.length, u.loss(), u.meanKl(), u.clippedFraction(), rewards, List.of(responses),
-                u.gradNorm());
+                u.gradNorm(), terms);
     }
 
     /** What the μ updates did (averages over the inner iterations). */

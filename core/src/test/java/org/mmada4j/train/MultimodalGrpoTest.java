@@ -130,6 +130,8 @@ class MultimodalGrpoTest {
             mean += expected / 4;
         }
         assertEquals(mean, r.meanReward(), 1e-6);
+        assertEquals(List.of("answer", "caption"), List.copyOf(r.termRewards().keySet()));
+        assertEquals(mean, r.termRewards().get("answer") + r.termRewards().get("caption"), 1e-6);
         assertTrue(Double.isFinite(r.loss()) && r.meanKl() >= 0, "loss " + r.loss() + ", kl " + r.meanKl());
         assertFalse(java.util.Arrays.equals(before, s.policy().params().get("model.transformer.wte.weight")),
                 "the μ updates changed the weights");
@@ -163,6 +165,9 @@ class MultimodalGrpoTest {
         for (JsonNode m : metrics(cfg)) {
             double reward = m.get("reward").asDouble();
             assertTrue(reward >= 0 && reward <= MathAnswerReward.CORRECT + MathAnswerReward.FORMAT + 0.1, m.toString());
+            double caption = m.get("reward_caption").asDouble();
+            assertTrue(caption >= 0 && caption <= 0.1, "0.1 · colour score (0 when a response names no colour): " + m);
+            assertEquals(reward, m.get("reward_answer").asDouble() + caption, 1e-9, m.toString());
             assertTrue(Double.isFinite(m.get("loss").asDouble()) && m.get("kl").asDouble() >= 0, m.toString());
         }
         assertEquals(2, metrics(cfg).size());
