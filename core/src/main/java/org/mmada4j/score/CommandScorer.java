@@ -169,6 +169,7 @@ public final class CommandScorer implements ImageTextScorer, AutoCloseable {
             imageDir = Files.createTempDirectory("mmada4j-scorer-");
             ProcessBuilder pb = new ProcessBuilder(command);
             process = pb.start();
+            registerShutdownHook();
         } catch (IOException e) {
             throw new ScorerException("cannot start scorer " + describe() + ": " + e.getMessage(), e);
         }
@@ -192,6 +193,21 @@ public final class CommandScorer implements ImageTextScorer, AutoCloseable {
         err.setDaemon(true);
         out.start();
         err.start();
+    }
+
+    private boolean hooked;
+
+    /** A scorer left open (rewards live as long as the run) must not outlive the JVM as an orphan. */
+    private void registerShutdownHook() {
+        if (!hooked) {
+            hooked = true;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                Process p = process;
+                if (p != null) {
+                    p.destroy();
+                }
+            }, "scorer-shutdown-" + name));
+        }
     }
 
     private static void pump(InputStream in, java.util.function.Consumer<String> lines, Runnable atEnd) {
