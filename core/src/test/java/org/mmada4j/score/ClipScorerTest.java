@@ -131,23 +131,4 @@ class ClipScorerTest {
             assertTrue(e.getMessage().contains(fc) && e.getMessage().contains("[3]"), e.getMessage());
         }
     }
-
-    /** Reward specs name the CLIP scorers: {@code clip:DIR:w}, {@code pickscore:DIR:w}, {@code command:CMD:w}. */
-    @Test
-    void rewardSpecsBuildClipAndCommandScorers(@TempDir Path tmp) throws Exception {
-        Path dir = tinyScorerDir(Files.createDirectories(tmp.resolve("clip")));
-        WeightedScorers w = WeightedScorers.parse("clip:clip:0.1, pickscore:clip:0.2, command:echo 1; cat >/dev/null:0.5",
-                tmp, "t2i_rewards");
-        assertEquals(List.of("clip", "pickscore", "command"), w.terms().stream().map(t -> t.scorer().name()).toList());
-        RgbImage img = randomImage(new Random(1), 32, 32);
-        double[][] terms = w.scoreTerms(List.of(img), List.of("a cat"));
-        assertEquals(terms[0][0], terms[1][0], 1e-5);
-        assertEquals(1.0, terms[2][0]);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> WeightedScorers.parse("clip:0.1", tmp, "t2i_rewards"));
-        assertTrue(e.getMessage().contains("needs a CLIPModel directory"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> WeightedScorers.parse("clip:nowhere:0.1", tmp, "t2i_rewards"));
-        assertTrue(e.getMessage().contains("t2i_rewards") && e.getMessage().contains("nowhere"), e.getMessage());
-        ((AutoCloseable) w.terms().get(2).scorer()).close();
-    }
 }

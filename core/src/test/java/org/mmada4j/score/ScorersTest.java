@@ -48,8 +48,8 @@ class ScorersTest {
         assertEquals("1.0*color+0.25*color", w.name());
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> WeightedScorers.parse("color:1.0,imagereward:models/ir:0.1", Path.of("."), "run.properties: t2i_rewards"));
-        assertTrue(e.getMessage().contains("unknown reward scorer kind 'imagereward'") && e.getMessage().contains("t2i_rewards")
+                () -> WeightedScorers.parse("color:1.0,clip:models/clip:0.1", Path.of("."), "run.properties: t2i_rewards"));
+        assertTrue(e.getMessage().contains("unknown reward scorer kind 'clip'") && e.getMessage().contains("t2i_rewards")
                 && e.getMessage().contains("known: color"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> WeightedScorers.parse("color", Path.of("."), "k"));
         assertTrue(e.getMessage().contains("no weight"), e.getMessage());
