@@ -11,7 +11,7 @@ import org.mmada4j.tensor.ComputePool;
  * {@code model.safetensors}, or a sharded index; tensors under HF's names, F32/BF16/F16): a vision
  * and a text transformer projected into one space. {@link #logits} is
  * {@code exp(logit_scale) · cos(image, text)}, HF's {@code logits_per_image} — and also PickScore's
- * and HPS-v2's score, which are CLIP-architecture models fine-tuned on human preferences; so one
+ * (and HPS-v2's) score, CLIP-architecture models fine-tuned on human preferences; so one
  * class serves as the alignment scorer (openai/clip-vit-*) and the preference scorer
  * (yuvalkirstain/PickScore_v1). See {@link ClipScorer}.
  *
@@ -47,7 +47,7 @@ public final class ClipModel implements AutoCloseable {
      * Loads a CLIPModel directory; missing or mis-shaped tensors fail naming the tensor and the file.
      *
      * @param packWeights copy every linear layer's weight to the heap in the GEMM's fp32 panel layout
-     *                    (ViT-B/32: +0.6 GB, ViT-L/14: +1.7 GB): faster for a scorer called again and
+     *                    (ViT-B/32: +0.5 GB, ViT-L/14: +1.6 GB): faster for a scorer called again and
      *                    again, as a reward is
      */
     public static ClipModel load(Path dir, ComputePool pool, boolean packWeights) throws IOException {

@@ -13,7 +13,7 @@ import org.mmada4j.vq.RgbImage;
  *   <li>{@link Use#ALIGNMENT} ({@code clip}): an OpenAI/LAION CLIP, e.g. openai/clip-vit-large-patch14
  *       — how well the image shows the text (UniGRPO's CLIP reward for text-to-image and captions);</li>
  *   <li>{@link Use#PREFERENCE} ({@code pickscore}): a CLIP fine-tuned on human preferences,
- *       yuvalkirstain/PickScore_v1 (or HPS-v2) — how much people would prefer the image for the text.
+ *       yuvalkirstain/PickScore_v1 (HPS-v2 has the same architecture but ships as an open_clip {@code .pt}, which would need renaming to HF's tensor names first) — how much people would prefer the image for the text.
  *       The raw score is returned; PickScore's softmax over candidate images is left to the caller.</li>
  * </ul>
  * Pairs are scored in batches of {@link #BATCH}. Not thread-safe (one thread at a time, as the
