@@ -131,4 +131,32 @@ class ClipScorerTest {
             assertTrue(e.getMessage().contains(fc) && e.getMessage().contains("[3]"), e.getMessage());
         }
     }
+
+    /** A sharded checkpoint (HF's model.safetensors.index.json) loads to the same model. */
+    @Test
+    void shardedCheckpointGivesTheSameEmbeddings(@TempDir Path tmp) throws IOException {
+        Path src = ClipParityTest.fixture("clip-tiny");
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        try (Checkpoint ck = Checkpoint.open(src)) {
+            for (String n : ck.names()) {
+                tensors.put(n, Tensor.ofFloats(ck.get(n).toFloatArray(), ck.get(n).shape()));
+            }
+        }
+        Files.copy(src.resolve("config.json"), tmp.resolve("config.json"));
+        List<org.mmada4j.io.TensorSpec> specs = new ArrayList<>();
+        tensors.forEach((n, t) -> specs.add(org.mmada4j.io.TensorSpec.of(n, t)));
+        List<Path> files = SafetensorsWriter.writeSharded(tmp, specs, Map.of(), 40_000, SafetensorsWriter.copyFrom(tensors));
+        assertTrue(files.size() > 3, "shards: " + files);
+        int size = ClipConfig.load(src).vision().imageSize();
+        float[] px = new float[3 * size * size];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (float) Math.sin(i);
+        }
+        try (ComputePool pool = new ComputePool(1); ClipModel one = ClipModel.load(src, pool);
+             ClipModel sharded = ClipModel.load(tmp, pool)) {
+            assertArrayEquals(one.imageEmbeddings(px, 1), sharded.imageEmbeddings(px, 1));
+            assertArrayEquals(one.textEmbeddings(List.of(new int[] {0, 5, 7, 98})),
+                    sharded.textEmbeddings(List.of(new int[] {0, 5, 7, 98})));
+        }
+    }
 }
