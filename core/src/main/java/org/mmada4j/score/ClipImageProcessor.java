@@ -16,9 +16,13 @@ import org.mmada4j.vq.RgbImage;
  * {@code (extent − crop) // 2} (floor, unlike torchvision's round); rescale {@code b·(1/255)} in
  * double then fp32 (as numpy's {@code astype(float64) * scale}); normalise {@code (v − mean)/std} in fp32.
  * Settings come from {@code preprocessor_config.json} when the model directory has one, else
- * OpenAI's (224 px, CLIP mean/std), which every public CLIP-family checkpoint uses.
+ * OpenAI's (224 px, CLIP mean/std), which every public CLIP-family checkpoint uses. A
+ * {@code size} of {@code {"height", "width"}} instead of {@code shortest_edge} resizes to exactly
+ * that (aspect ratio not kept), as HF does; {@code resizeWidth}/{@code resizeHeight} are then
+ * positive and {@code shortestEdge} is 0.
  */
-public record ClipImageProcessor(boolean doResize, int shortestEdge, boolean doCenterCrop, int cropWidth,
+public record ClipImageProcessor(boolean doResize, int shortestEdge, int resizeWidth, int resizeHeight,
+                                 boolean doCenterCrop, int cropWidth,
                                  int cropHeight, boolean doRescale, double rescaleFactor, boolean doNormalize,
                                  float[] mean, float[] std) {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,7 +31,7 @@ public record ClipImageProcessor(boolean doResize, int shortestEdge, boolean doC
 
     /** OpenAI's preprocessing at the given resolution. */
     public static ClipImageProcessor openAi(int size) {
-        return new ClipImageProcessor(true, size, true, size, size, true, 1 / 255.0, true, OPENAI_MEAN, OPENAI_STD);
+        return new ClipImageProcessor(true, size, 0, 0, true, size, size, true, 1 / 255.0, true, OPENAI_MEAN, OPENAI_STD);
     }
 
     /** {@code dir/preprocessor_config.json} when present, else {@link #openAi(int)} at {@code imageSize}. */
@@ -45,11 +49,17 @@ public record ClipImageProcessor(boolean doResize, int shortestEdge, boolean doC
             throw new IllegalArgumentException(source + ": resample " + resample + " is not supported (only 3, bicubic)");
         }
         JsonNode size = n.path("size");
-        int shortest = size.isInt() ? size.asInt() : size.path("shortest_edge").asInt(imageSize);
+        boolean exact = size.has("height") && size.has("width") && !size.has("shortest_edge");
+        int shortest = exact ? 0 : size.isInt() ? size.asInt() : size.path("shortest_edge").asInt(imageSize);
+        int rw = exact ? size.get("width").asInt() : 0;
+        int rh = exact ? size.get("height").asInt() : 0;
+        if (exact && (rw < 1 || rh < 1)) {
+            throw new IllegalArgumentException(source + ": size " + size + " must have positive height and width");
+        }
         JsonNode crop = n.path("crop_size");
         int cw = crop.isInt() ? crop.asInt() : crop.path("width").asInt(imageSize);
         int ch = crop.isInt() ? crop.asInt() : crop.path("height").asInt(imageSize);
-        return new ClipImageProcessor(n.path("do_resize").asBoolean(true), shortest,
+        return new ClipImageProcessor(n.path("do_resize").asBoolean(true), shortest, rw, rh,
                 n.path("do_center_crop").asBoolean(true), cw, ch, n.path("do_rescale").asBoolean(true),
                 n.path("rescale_factor").asDouble(1 / 255.0), n.path("do_normalize").asBoolean(true),
                 triple(n.path("image_mean"), OPENAI_MEAN, source, "image_mean"),
@@ -72,8 +82,8 @@ public record ClipImageProcessor(boolean doResize, int shortestEdge, boolean doC
         if (doResize) {
             int w = img.width();
             int h = img.height();
-            int newW = w <= h ? shortestEdge : (int) ((long) shortestEdge * w / h);
-            int newH = w <= h ? (int) ((long) shortestEdge * h / w) : shortestEdge;
+            int newW = resizeWidth > 0 ? resizeWidth : w <= h ? shortestEdge : (int) ((long) shortestEdge * w / h);
+            int newH = resizeHeight > 0 ? resizeHeight : w <= h ? (int) ((long) shortestEdge * h / w) : shortestEdge;
             if (newW != w || newH != h) {
                 cur = BicubicResampler.resize(img, newW, newH);
             }

@@ -1,6 +1,7 @@
 package org.mmada4j.score;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.mmada4j.io.CheckpointException;
 import org.mmada4j.tensor.AttentionMask;
@@ -80,7 +81,7 @@ final class ClipText {
         float[] x = new float[batch * length * d];
         int[] pool0 = new int[batch];
         for (int b = 0; b < batch; b++) {
-            int[] ids = java.util.Arrays.copyOf(sequences.get(b), length); // pads: id 0, never seen (causal)
+            int[] ids = Arrays.copyOf(sequences.get(b), length); // pads: id 0, never seen (causal)
             VectorOps.gatherRows(tokenEmbedding, ids, x, b * length * d);
             for (int t = 0; t < length; t++) {
                 VectorOps.addInPlace(x, (b * length + t) * d, positions, t * d, d);

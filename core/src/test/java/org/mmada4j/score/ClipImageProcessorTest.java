@@ -50,6 +50,12 @@ class ClipImageProcessorTest {
         assertEquals(336, p.shortestEdge());
         assertEquals(336, p.cropHeight());
         assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, p.std());
+        Files.writeString(dir.resolve("preprocessor_config.json"), """
+                {"size": {"height": 20, "width": 30}, "do_center_crop": false}""");
+        ClipImageProcessor exact = ClipImageProcessor.load(dir, 224);
+        RgbImage out = exact.resizeAndCrop(new RgbImage(50, 10, new byte[50 * 10 * 3]));
+        assertEquals(30, out.width());
+        assertEquals(20, out.height());
         Files.writeString(dir.resolve("preprocessor_config.json"), "{\"resample\": 2}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClipImageProcessor.load(dir, 224));
         assertTrue(e.getMessage().contains("resample 2"), e.getMessage());
