@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -126,7 +127,7 @@ public final class CommandScorer implements ImageTextScorer, AutoCloseable {
     }
 
     private double parse(String reply, int index) {
-        String lower = reply.toLowerCase(java.util.Locale.ROOT);
+        String lower = reply.toLowerCase(Locale.ROOT);
         if (lower.matches("[+-]?(nan|inf|infinity)")) { // Python's spellings of non-finite floats
             throw new ScorerException("scorer " + describe() + " answered pair " + index + " with " + reply
                     + ", not a finite number");
@@ -257,10 +258,13 @@ public final class CommandScorer implements ImageTextScorer, AutoCloseable {
             process = null;
         }
         if (imageDir != null) {
-            try {
+            try (var files = Files.list(imageDir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
                 Files.deleteIfExists(imageDir);
             } catch (IOException ignored) {
-                // Not empty only if a delete failed above; leave it to the OS's temp cleaning.
+                // A leftover temporary directory is harmless; the OS's temp cleaning takes it.
             }
             imageDir = null;
         }
