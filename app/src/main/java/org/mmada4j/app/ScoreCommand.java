@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import org.mmada4j.io.CheckpointException;
 import org.mmada4j.score.ClipScorer;
 import org.mmada4j.score.CommandScorer;
-import org.mmada4j.score.ImageTextScorer;
 import org.mmada4j.score.ScorerException;
 import org.mmada4j.tensor.ComputePool;
 import org.mmada4j.vq.ImageFiles;
