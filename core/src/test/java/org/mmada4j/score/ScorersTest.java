@@ -48,9 +48,14 @@ class ScorersTest {
         assertEquals("1.0*color+0.25*color", w.name());
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> WeightedScorers.parse("color:1.0,clip:models/clip:0.1", Path.of("."), "run.properties: t2i_rewards"));
-        assertTrue(e.getMessage().contains("unknown reward scorer kind 'clip'") && e.getMessage().contains("t2i_rewards")
-                && e.getMessage().contains("known: color"), e.getMessage());
+                () -> WeightedScorers.parse("color:1.0,clips:models/clip:0.1", Path.of("."), "run.properties: t2i_rewards"));
+        assertTrue(e.getMessage().contains("unknown reward scorer kind 'clips'") && e.getMessage().contains("t2i_rewards")
+                && e.getMessage().contains("known: color, clip, pickscore, command"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> WeightedScorers.parse("clip:no-such-dir:0.1", Path.of("."), "run.properties: t2i_rewards"));
+        assertTrue(e.getMessage().contains("scorer 'clip'") && e.getMessage().contains("no-such-dir"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> WeightedScorers.parse("pickscore:0.1", Path.of("."), "k"));
+        assertTrue(e.getMessage().contains("needs a CLIPModel directory"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> WeightedScorers.parse("color", Path.of("."), "k"));
         assertTrue(e.getMessage().contains("no weight"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> WeightedScorers.parse("color:x", Path.of("."), "k"));

@@ -242,10 +242,15 @@ class MultimodalGrpoTest {
                 "data = prompts.jsonl"));
         e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.load(dir.resolve("novq.properties")));
         assertTrue(e.getMessage().contains("vq_model"), e.getMessage());
-        TrainConfig clip = config("bad4", "grpo_task = t2i", "data = prompts.jsonl", "t2i_rewards = color:1.0,clip:models/clip:0.1");
-        e = assertThrows(IllegalArgumentException.class, () -> TrainingRun.open(clip, null, POOL));
-        assertTrue(e.getMessage().contains("t2i_rewards") && e.getMessage().contains("unknown reward scorer kind 'clip'"),
+        TrainConfig typo = config("bad4", "grpo_task = t2i", "data = prompts.jsonl", "t2i_rewards = color:1.0,clips:models/clip:0.1");
+        e = assertThrows(IllegalArgumentException.class, () -> TrainingRun.open(typo, null, POOL));
+        assertTrue(e.getMessage().contains("t2i_rewards") && e.getMessage().contains("unknown reward scorer kind 'clips'"),
                 e.getMessage());
+        assertFalse(Files.exists(typo.output().resolve("metrics.jsonl")));
+        // a CLIP scorer whose directory does not exist fails before the run starts, naming key and directory
+        TrainConfig clip = config("bad5", "grpo_task = t2i", "data = prompts.jsonl", "t2i_rewards = color:1.0,clip:no-such-clip:0.1");
+        e = assertThrows(IllegalArgumentException.class, () -> TrainingRun.open(clip, null, POOL));
+        assertTrue(e.getMessage().contains("t2i_rewards") && e.getMessage().contains("no-such-clip"), e.getMessage());
         assertFalse(Files.exists(clip.output().resolve("metrics.jsonl")));
     }
 }
