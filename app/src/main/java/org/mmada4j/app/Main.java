@@ -18,7 +18,12 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** The command tree with the project's error reporting (also what tests execute). */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler(new ErrorReport());
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

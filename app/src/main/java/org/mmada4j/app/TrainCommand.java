@@ -12,9 +12,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code mmada4j train --config FILE [--resume DIR]}: the masked-diffusion training stages
- * ({@code pretrain}, {@code sft}) of a plain {@code key = value} config (keys in the README and
- * {@link TrainConfig}). Shows a progress line (step, loss, learning rate, tokens/s), writes
- * {@code metrics.jsonl}, checkpoints and {@code loss.png} into the config's {@code output}.
+ * ({@code pretrain}, {@code sft}) and UniGRPO ({@code grpo}, with {@code grpo_task} text, mmu or t2i) of a
+ * plain {@code key = value} config (keys in the README and {@link TrainConfig}). Shows a progress line
+ * (step, reward, loss, learning rate, tokens/s), writes {@code metrics.jsonl}, checkpoints, {@code loss.png}
+ * and for grpo {@code reward.png} into the config's {@code output}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train or fine-tune with the masked-diffusion objective (stages: pretrain, sft, grpo).")

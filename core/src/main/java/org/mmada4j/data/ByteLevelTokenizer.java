@@ -15,12 +15,14 @@ public final class ByteLevelTokenizer implements TextTokenizer {
     private final int byte0;
     private final int size;
     private final TreeMap<String, Integer> specials;
+    private final Map<Integer, String> names = new TreeMap<>();
 
     /** @param specials name → id of the special tokens (e.g. the model's token map) */
     public ByteLevelTokenizer(int byte0, int size, Map<String, Integer> specials) {
         this.byte0 = byte0;
         this.size = size;
         this.specials = new TreeMap<>(specials);
+        specials.forEach((name, id) -> names.put(id, name));
     }
 
     @Override
@@ -29,6 +31,7 @@ public final class ByteLevelTokenizer implements TextTokenizer {
         int i = 0;
         outer:
         while (i < text.length()) {
+            // descending order tries a name before any of its prefixes: the longest match wins
             for (Map.Entry<String, Integer> e : specials.descendingMap().entrySet()) {
                 if (text.startsWith(e.getKey(), i)) {
                     ids.add(e.getValue());
@@ -47,17 +50,22 @@ public final class ByteLevelTokenizer implements TextTokenizer {
 
     @Override
     public String decode(int[] ids, boolean skipSpecialTokens) {
-        var out = new java.io.ByteArrayOutputStream();
-        Map<Integer, String> names = new TreeMap<>();
-        specials.forEach((k, v) -> names.put(v, k));
+        // bytes between special tokens decode as one group each, as Hugging Face decodes byte-level
+        // text around added tokens (an incomplete UTF-8 sequence never swallows a special token)
+        StringBuilder sb = new StringBuilder();
+        var bytes = new java.io.ByteArrayOutputStream();
         for (int id : ids) {
             if (id >= byte0 && id < byte0 + 256) {
-                out.write(id - byte0);
-            } else if (!skipSpecialTokens && names.containsKey(id)) {
-                out.writeBytes(names.get(id).getBytes(StandardCharsets.UTF_8));
+                bytes.write(id - byte0);
+                continue;
+            }
+            sb.append(bytes.toString(StandardCharsets.UTF_8));
+            bytes.reset();
+            if (!skipSpecialTokens && names.containsKey(id)) {
+                sb.append(names.get(id));
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return sb.append(bytes.toString(StandardCharsets.UTF_8)).toString();
     }
 
     @Override

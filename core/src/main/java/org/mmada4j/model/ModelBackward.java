@@ -3,7 +3,6 @@ package org.mmada4j.model;
 import java.util.function.Function;
 import org.mmada4j.tensor.AttentionMask;
 import org.mmada4j.tensor.Rope;
-import org.mmada4j.tensor.RopeBackward;
 
 /**
  * The backward pass of {@link MmadaModel}: the forward's steps in reverse, each layer's backward
@@ -18,11 +17,11 @@ import org.mmada4j.tensor.RopeBackward;
  */
 public final class ModelBackward {
     private final MmadaModel model;
-    private volatile RopeBackward rope;
+    private volatile Rope rope;
 
     public ModelBackward(MmadaModel model) {
         this.model = model;
-        this.rope = new RopeBackward(model.config().ropeTheta(), model.config().headDim(),
+        this.rope = new Rope(model.config().ropeTheta(), model.config().headDim(),
                 model.config().maxSequenceLength());
     }
 
@@ -45,7 +44,7 @@ public final class ModelBackward {
             throw new IllegalArgumentException("dLogits has " + dLogits.length + " values, expected " + tokens + " x "
                     + c.embeddingSize() + " (a forward with LogitsSpec.all())");
         }
-        RopeBackward r = ropeFor(length);
+        Rope r = ropeFor(length);
         ModelWeights w = model.weights();
         int d = c.dModel();
         float[] dX = new float[tokens * d];
@@ -78,8 +77,7 @@ public final class ModelBackward {
         if (ids.length != tokens) {
             throw new IllegalArgumentException("ids has " + ids.length + " entries, expected " + batch + " x " + length);
         }
-        Rope rope = new Rope(c.ropeTheta(), c.headDim(), Math.max(length, c.maxSequenceLength()));
-        RopeBackward ropeBack = ropeFor(length);
+        Rope rope = ropeFor(length);
         BlockActivations a = new BlockActivations(d, c.mlpHiddenSize());
         a.ensure(tokens, true);
         a.tokens = tokens;
@@ -110,15 +108,15 @@ public final class ModelBackward {
             SwiGluMlp.forward(model.pool(), c, w.blocks().get(l), x, a, null);
             inputs[l] = null;
             SwiGluMlp.backward(model.pool(), c, w.blocks().get(l), a, dX, g.blocks().get(l));
-            SelfAttention.backward(model.pool(), c, w.blocks().get(l), ropeBack, a, dX, g.blocks().get(l), batch, length, mask);
+            SelfAttention.backward(model.pool(), c, w.blocks().get(l), rope, a, dX, g.blocks().get(l), batch, length, mask);
         }
         Embedding.backward(ids, tokens, dX, g.wte(), d);
     }
 
-    private RopeBackward ropeFor(int positions) {
-        RopeBackward r = rope;
+    private Rope ropeFor(int positions) {
+        Rope r = rope;
         if (positions > r.maxPositions()) {
-            r = new RopeBackward(model.config().ropeTheta(), model.config().headDim(), Math.max(positions, 2 * r.maxPositions()));
+            r = new Rope(model.config().ropeTheta(), model.config().headDim(), Math.max(positions, 2 * r.maxPositions()));
             rope = r;
         }
         return r;

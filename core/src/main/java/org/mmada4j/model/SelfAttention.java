@@ -1,6 +1,5 @@
 package org.mmada4j.model;
 
-import org.mmada4j.tensor.RopeBackward;
 import org.mmada4j.tensor.AttentionBackward;
 import org.mmada4j.tensor.Attention;
 import org.mmada4j.tensor.AttentionMask;
@@ -63,7 +62,7 @@ public final class SelfAttention {
      * residual stream after the attention half; updated in place to the gradient of the block input.
      * Reads the recorded block {@code input}, attnIn, q, k (after RoPE), v and attn.
      */
-    public static void backward(ComputePool pool, ModelConfig c, BlockWeights w, RopeBackward rope,
+    public static void backward(ComputePool pool, ModelConfig c, BlockWeights w, Rope rope,
                                 BlockActivations a, float[] dX, BlockGradients g, int batch, int length,
                                 AttentionMask mask) {
         if (c.nKvHeads() != c.nHeads()) {
@@ -81,8 +80,8 @@ public final class SelfAttention {
         float[] dv = new float[t * d];
         AttentionBackward.backward(pool, a.q, a.k, a.v, dAttn, dq, dk, dv, batch, length, c.nHeads(), c.headDim(), mask);
         // q, k = RoPE(q), RoPE(k): rotate the gradients back
-        rope.apply(dq, t, length, 0, c.nHeads());
-        rope.apply(dk, t, length, 0, c.nKvHeads());
+        rope.applyInverse(dq, t, length, 0, c.nHeads());
+        rope.applyInverse(dk, t, length, 0, c.nKvHeads());
         // q, k, v = a·Wᵀ
         float[] dIn = new float[t * d];
         Linear.backward(pool, a.attnIn, t, w.q(), dq, dIn, false, g.q());

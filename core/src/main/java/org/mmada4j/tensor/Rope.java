@@ -39,13 +39,13 @@ public final class Rope {
         }
     }
 
-    private void rotate(float[] x, int i1, int i2, int ti, VectorMask<Float> m) {
+    private void rotate(float[] x, int i1, int i2, int ti, VectorMask<Float> m, boolean inverse) {
         FloatVector c = m == null ? FloatVector.fromArray(F, cos, ti) : FloatVector.fromArray(F, cos, ti, m);
         FloatVector s = m == null ? FloatVector.fromArray(F, sin, ti) : FloatVector.fromArray(F, sin, ti, m);
         FloatVector x1 = m == null ? FloatVector.fromArray(F, x, i1) : FloatVector.fromArray(F, x, i1, m);
         FloatVector x2 = m == null ? FloatVector.fromArray(F, x, i2) : FloatVector.fromArray(F, x, i2, m);
-        FloatVector y1 = x1.mul(c).sub(x2.mul(s));
-        FloatVector y2 = x2.mul(c).add(x1.mul(s));
+        FloatVector y1 = inverse ? x1.mul(c).add(x2.mul(s)) : x1.mul(c).sub(x2.mul(s));
+        FloatVector y2 = inverse ? x2.mul(c).sub(x1.mul(s)) : x2.mul(c).add(x1.mul(s));
         if (m == null) {
             y1.intoArray(x, i1);
             y2.intoArray(x, i2);
@@ -64,6 +64,18 @@ public final class Rope {
      * {@code positionStart + (t % tokensPerSequence)}.
      */
     public void apply(float[] x, int tokens, int tokensPerSequence, int positionStart, int heads) {
+        rotateAll(x, tokens, tokensPerSequence, positionStart, heads, false);
+    }
+
+    /**
+     * The backward of {@link #apply}: a rotation's transpose is the rotation by the opposite angle,
+     * {@code dx1 = dy1·cos + dy2·sin}, {@code dx2 = dy2·cos − dy1·sin}; turns dy into dx in place.
+     */
+    public void applyInverse(float[] d, int tokens, int tokensPerSequence, int positionStart, int heads) {
+        rotateAll(d, tokens, tokensPerSequence, positionStart, heads, true);
+    }
+
+    private void rotateAll(float[] x, int tokens, int tokensPerSequence, int positionStart, int heads, boolean inverse) {
         int half = headDim / 2;
         int width = heads * headDim;
         for (int t = 0; t < tokens; t++) {
@@ -77,10 +89,10 @@ public final class Rope {
                 int j = 0;
                 // Same fp32 products and sums as the scalar twin (no FMA): results are bit-identical.
                 for (; j + L <= half; j += L) {
-                    rotate(x, base + j, base + half + j, tab + j, null);
+                    rotate(x, base + j, base + half + j, tab + j, null, inverse);
                 }
                 if (j < half) {
-                    rotate(x, base + j, base + half + j, tab + j, F.indexInRange(j, half));
+                    rotate(x, base + j, base + half + j, tab + j, F.indexInRange(j, half), inverse);
                 }
             }
         }

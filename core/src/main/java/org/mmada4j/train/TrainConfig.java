@@ -40,9 +40,19 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
                         float condDropout, Path r2iData, int r2iBatch, double r2iCoeff) {
     }
 
-    /** UniGRPO settings (stage {@code grpo}); see {@link UniGrpo.Config}. */
-    public record Grpo(int groupSize, int innerIterations, double clipEps, double klBeta, String maskRatios,
-                       int genLength, int blockLength, int samplingSteps, double temperature) {
+    /**
+     * UniGRPO settings (stage {@code grpo}); see {@link UniGrpo.Config}. {@code task}: {@code text} (chat
+     * prompts), {@code mmu} (VQA prompts: image tokens + question, text answers; needs {@code vqModel}) or
+     * {@code t2i} (text prompts, image answers; needs {@code vqModel}). {@code captionRewards} (mmu, may be
+     * null) and {@code t2iRewards} are {@code kind[:argument]:weight,…} specs resolved against
+     * {@code configFile}'s directory ({@link org.mmada4j.score.WeightedScorers#parse}).
+     */
+    public record Grpo(String task, int groupSize, int innerIterations, double clipEps, double klBeta, String maskRatios,
+                       int genLength, int blockLength, int samplingSteps, double temperature, boolean think,
+                       Path vqModel, int resolution, Path imageCache, int maxTextLength, String captionRewards,
+                       String t2iRewards, int imageSteps, double imageGuidance, double imageTemperature,
+                       String imageSchedule, Path configFile) {
+        public static final List<String> TASKS = List.of("text", "mmu", "t2i");
     }
 
 
@@ -55,7 +65,8 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
             "t2i_batch_size", "mmu_batch_size", "t2i_coeff", "lm_coeff", "mmu_coeff", "cond_dropout",
             "r2i_data", "r2i_batch_size", "r2i_coeff",
             "group_size", "inner_iterations", "clip_eps", "kl_beta", "mask_ratios", "gen_length", "block_length",
-            "sampling_steps", "temperature");
+            "sampling_steps", "temperature", "grpo_task", "think", "caption_rewards", "t2i_rewards", "image_steps",
+            "image_guidance", "image_temperature", "image_schedule");
 
     public static TrainConfig load(Path file) throws IOException {
         Properties p = new Properties();
@@ -73,14 +84,23 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
                     + " hold image tokens and share the joint rows' length T + N + 3");
         }
         Fields f = new Fields(p, file);
+        checkTaskKeys(p, file);
         String stage = f.str("stage", "pretrain").toLowerCase(Locale.ROOT);
         if (!stage.equals("pretrain") && !stage.equals("sft") && !stage.equals("grpo")) {
             throw new IllegalArgumentException(file + ": stage must be pretrain, sft or grpo, got '" + stage + "'");
         }
+        String task = f.str("grpo_task", "text").toLowerCase(Locale.ROOT);
+        String defaultKind = stage.equals("pretrain") ? "text" : !stage.equals("grpo") ? "chat"
+                : switch (task) {
+                    case "mmu" -> "vqa";
+                    case "t2i" -> "text";
+                    default -> "chat";
+                };
+        String vq = f.str("vq_model", null);
         TrainConfig c = new TrainConfig(stage,
                 base.resolve(f.required("model")), f.lng("init_seed", -1),
                 base.resolve(f.required("data")),
-                ExampleKind.parse(f.str("data_kind", stage.equals("pretrain") ? "text" : "chat")),
+                ExampleKind.parse(f.str("data_kind", defaultKind)),
                 base.resolve(f.str("output", "runs/" + stage)),
                 f.lng("steps", 1000), (int) f.lng("batch_size", 4), (int) f.lng("seq_length", 128),
                 (int) f.lng("grad_accum", 1), f.dbl("lr", 5e-5), f.lng("warmup_steps", 0), f.dbl("min_lr_scale", 0.1),
@@ -99,11 +119,37 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
                         f.dbl("lm_coeff", 0.1), f.dbl("mmu_coeff", 1.0), (float) f.dbl("cond_dropout", 0.1),
                         p.getProperty("r2i_data") == null ? null : base.resolve(f.required("r2i_data")),
                         (int) f.lng("r2i_batch_size", p.getProperty("r2i_data") == null ? 0 : 1), f.dbl("r2i_coeff", 1.0)),
-                new Grpo((int) f.lng("group_size", 8), (int) f.lng("inner_iterations", 2), f.dbl("clip_eps", 0.2),
+                new Grpo(task, (int) f.lng("group_size", 8), (int) f.lng("inner_iterations", 2), f.dbl("clip_eps", 0.2),
                         f.dbl("kl_beta", 0.01), f.str("mask_ratios", "uniform"), (int) f.lng("gen_length", 64),
-                        (int) f.lng("block_length", 32), (int) f.lng("sampling_steps", 64), f.dbl("temperature", 1.0)));
+                        (int) f.lng("block_length", 32), (int) f.lng("sampling_steps", 64), f.dbl("temperature", 1.0),
+                        f.bool("think", false), vq == null || vq.isBlank() ? null : base.resolve(vq),
+                        (int) f.lng("resolution", 256), base.resolve(f.str("image_cache", "image-cache")),
+                        (int) f.lng("max_text_length", 128), f.str("caption_rewards", null),
+                        f.str("t2i_rewards", "color:1.0"), (int) f.lng("image_steps", 15), f.dbl("image_guidance", 3.5),
+                        f.dbl("image_temperature", 1.0), f.str("image_schedule", "cosine"), file.toAbsolutePath()));
         c.validate(file.toString());
         return c;
+    }
+
+    /** Keys that only one or two grpo tasks read: setting one for another task is a mistake, not a no-op. */
+    private static final java.util.Map<String, List<String>> TASK_KEYS = java.util.Map.ofEntries(
+            java.util.Map.entry("caption_rewards", List.of("mmu")), java.util.Map.entry("t2i_rewards", List.of("t2i")),
+            java.util.Map.entry("image_steps", List.of("t2i")), java.util.Map.entry("image_guidance", List.of("t2i")),
+            java.util.Map.entry("image_temperature", List.of("t2i")), java.util.Map.entry("image_schedule", List.of("t2i")),
+            java.util.Map.entry("gen_length", List.of("text", "mmu")), java.util.Map.entry("block_length", List.of("text", "mmu")),
+            java.util.Map.entry("sampling_steps", List.of("text", "mmu")), java.util.Map.entry("temperature", List.of("text", "mmu")),
+            java.util.Map.entry("think", List.of("text", "mmu")));
+
+    private static void checkTaskKeys(Properties p, Path file) {
+        String stage = p.getProperty("stage", "pretrain").trim().toLowerCase(Locale.ROOT);
+        String task = p.getProperty("grpo_task", "text").trim().toLowerCase(Locale.ROOT);
+        for (String k : new TreeSet<>(p.stringPropertyNames())) {
+            List<String> tasks = TASK_KEYS.get(k);
+            if (tasks != null && (!stage.equals("grpo") || !tasks.contains(task))) {
+                throw new IllegalArgumentException(file + ": key '" + k + "' applies to stage grpo with grpo_task "
+                        + String.join(" or ", tasks) + " only (stage " + stage + ", grpo_task " + task + ")");
+            }
+        }
     }
 
     void validate(String source) {
@@ -114,9 +160,22 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
         if (!exportDtype.equals("f32") && !exportDtype.equals("bf16") && !exportDtype.equals("none")) {
             throw new IllegalArgumentException(source + ": export_dtype must be f32, bf16 or none, got '" + exportDtype + "'");
         }
-        if (stage.equals("pretrain") && dataKind != ExampleKind.TEXT || !stage.equals("pretrain") && dataKind != ExampleKind.CHAT) {
-            throw new IllegalArgumentException(source + ": stage " + stage + " trains on "
-                    + (stage.equals("pretrain") ? "text" : "chat") + " data, data_kind is " + dataKind);
+        if (!Grpo.TASKS.contains(grpo.task())) {
+            throw new IllegalArgumentException(source + ": grpo_task must be text, mmu or t2i, got '" + grpo.task() + "'");
+        }
+        if (!stage.equals("grpo") && !grpo.task().equals("text")) {
+            throw new IllegalArgumentException(source + ": grpo_task = " + grpo.task() + " needs stage = grpo, stage is " + stage);
+        }
+        List<ExampleKind> kinds = stage.equals("pretrain") ? List.of(ExampleKind.TEXT) : !stage.equals("grpo")
+                ? List.of(ExampleKind.CHAT) : switch (grpo.task()) {
+                    case "mmu" -> List.of(ExampleKind.VQA);
+                    case "t2i" -> List.of(ExampleKind.TEXT, ExampleKind.CAPTION);
+                    default -> List.of(ExampleKind.CHAT);
+                };
+        if (!kinds.contains(dataKind)) {
+            throw new IllegalArgumentException(source + ": stage " + stage + (stage.equals("grpo") ? " (grpo_task "
+                    + grpo.task() + ")" : "") + " trains on " + kinds.stream().map(k -> k.name().toLowerCase(Locale.ROOT))
+                    .toList() + " data, data_kind is " + dataKind);
         }
         if (joint != null && (joint.r2iData() != null) != (joint.r2iBatch() > 0)) {
             throw new IllegalArgumentException(source + ": r2i_data and r2i_batch_size ≥ 1 go together (r2i_batch_size is "
@@ -128,6 +187,21 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
         }
         if (!List.of("uniform", "random", "d1").contains(grpo.maskRatios())) {
             throw new IllegalArgumentException(source + ": mask_ratios must be uniform, random or d1, got '" + grpo.maskRatios() + "'");
+        }
+        if (stage.equals("grpo") && !grpo.task().equals("text") && grpo.vqModel() == null) {
+            throw new IllegalArgumentException(source + ": grpo_task = " + grpo.task()
+                    + " needs vq_model (the MAGVIT-v2 directory)");
+        }
+        if (grpo.imageSteps() < 1 || !(grpo.imageGuidance() >= 0) || !(grpo.imageTemperature() >= 0)) {
+            throw new IllegalArgumentException(source + ": image_steps must be ≥ 1, image_guidance and image_temperature ≥ 0");
+        }
+        try {
+            org.mmada4j.sample.MaskSchedule.parse(grpo.imageSchedule());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": image_schedule: " + e.getMessage(), e);
+        }
+        if (grpo.resolution() < 1 || grpo.maxTextLength() < 2) {
+            throw new IllegalArgumentException(source + ": resolution must be ≥ 1 and max_text_length ≥ 2");
         }
     }
 
@@ -143,6 +217,18 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
         String str(String k, String d) {
             String v = p.getProperty(k);
             return v == null ? d : v.trim();
+        }
+
+        boolean bool(String k, boolean d) {
+            String v = p.getProperty(k);
+            if (v == null) {
+                return d;
+            }
+            return switch (v.trim().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException(file + ": key '" + k + "' must be true or false, got '" + v + "'");
+            };
         }
 
         long lng(String k, long d) {

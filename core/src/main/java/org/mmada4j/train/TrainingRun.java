@@ -80,10 +80,14 @@ public final class TrainingRun implements AutoCloseable {
         ShuffledStream stream = new ShuffledStream(ds, cfg.seed(), cfg.malformed());
         ModelTrainer mt = new ModelTrainer(mc, params, pool).recomputeActivations(cfg.recomputeActivations());
         if (cfg.stage().equals("grpo")) {
-            // the frozen reference policy: the weights the run started from (or resumed with)
-            ParameterSet initial = resume != null || cfg.initSeed() >= 0 ? params.copy() : load(mc, modelDir);
+            // the frozen reference policy: the weights the run started from — rebuilt from the config when
+            // resuming, so a resumed run's KL penalty measures against the same policy as an uninterrupted one
+            ParameterSet initial = resume == null && cfg.initSeed() >= 0 ? params.copy()
+                    : cfg.initSeed() >= 0 ? fromTensors(mc, new RandomInit(mc, DType.F32, cfg.initSeed()).materialize())
+                    : load(mc, modelDir);
             ModelTrainer ref = new ModelTrainer(mc, initial, pool);
-            return new TrainingRun(List.of(ds), new GrpoTrainer(cfg, mt, ref, optimizer, stream, tokenizer, tokens, state), mc);
+            GrpoTask task = GrpoTasks.create(cfg, mt, ref, optimizer, tokenizer, tokens, pool);
+            return new TrainingRun(List.of(ds), new GrpoTrainer(cfg, mt, optimizer, stream, task, state), mc);
         }
         TrainConfig.Joint j = cfg.joint();
         if (j == null) {

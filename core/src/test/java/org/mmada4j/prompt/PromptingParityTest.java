@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mmada4j.io.NpyArray;
 import org.mmada4j.testing.GoldenSet;
+import org.mmada4j.text.TextTokenizer;
 
 /** The golden prompt id arrays rebuilt from the prompt strings of meta.json. */
 @Tag("parity")
@@ -32,7 +33,7 @@ class PromptingParityTest {
     void t2iPromptsAndMasks(GoldenSet g) {
         SpecialTokens tok = GoldenTokens.of(g);
         Prompting p = new Prompting(tok);
-        ByteStandInTokenizer tz = new ByteStandInTokenizer(g);
+        TextTokenizer tz = ByteStandInTokenizer.of(g);
         JsonNode t2i = g.meta().path("t2i");
         int maxTextLen = t2i.path("max_text_len").asInt();
         int n = t2i.path("seq_len").asInt();
@@ -50,7 +51,7 @@ class PromptingParityTest {
     void chatAndMmuPrompts(GoldenSet g) {
         SpecialTokens tok = GoldenTokens.of(g);
         Prompting p = new Prompting(tok);
-        ByteStandInTokenizer tz = new ByteStandInTokenizer(g);
+        TextTokenizer tz = ByteStandInTokenizer.of(g);
         String question = g.meta().path("text_cases").get(0).path("prompt").asText();
         int[] chat = ChatTemplate.encodeQuestion(tz, tok, question, false);
         assertEqualIds("text_prompt_ids", g.npy("text_prompt_ids.npy").longs(), longs(chat));
@@ -67,7 +68,7 @@ class PromptingParityTest {
     void trainingLayouts(GoldenSet g) {
         SpecialTokens tok = GoldenTokens.of(g);
         Prompting p = new Prompting(tok);
-        ByteStandInTokenizer tz = new ByteStandInTokenizer(g);
+        TextTokenizer tz = ByteStandInTokenizer.of(g);
         JsonNode batch = g.meta().path("train").path("batch");
         int m = batch.path("max_seq_length").asInt();
         int len = batch.path("L").asInt();

@@ -37,7 +37,7 @@ class InpaintingAndAnswersTest {
 
     @Test
     void describeReproducesTheGoldenMmuAnswerAndDecodesIt() {
-        ImageUnderstanding u = new ImageUnderstanding(TextSamplerParityTest.model(g), new ByteStandInTokenizer(g), tok);
+        ImageUnderstanding u = new ImageUnderstanding(TextSamplerParityTest.model(g), ByteStandInTokenizer.of(g), tok);
         var m = g.meta().path("mmu");
         int[] codes = g.npy("magvit_codes.npy").toInts();
         ImageUnderstanding.Result r = u.describe(codes, m.path("prompt").asText(), false,
@@ -54,7 +54,7 @@ class InpaintingAndAnswersTest {
 
     @Test
     void partialAnswerIsKeptAndItsHolesFilled() {
-        ImageUnderstanding u = new ImageUnderstanding(TextSamplerParityTest.model(g), new ByteStandInTokenizer(g), tok);
+        ImageUnderstanding u = new ImageUnderstanding(TextSamplerParityTest.model(g), ByteStandInTokenizer.of(g), tok);
         int[] codes = g.npy("magvit_codes.npy").toInts();
         ImageUnderstanding.Result r = u.complete(codes, "Describe the image.", "A <|mdm_mask|>ed cube",
                 new TextSamplingParams(8, 4, 4, 0, 0, Remasking.LOW_CONFIDENCE, OptionalInt.empty()),
@@ -114,7 +114,7 @@ class InpaintingAndAnswersTest {
         grid[0] = grid[5] = grid[10] = true;
         int[] masked = ImageInpainting.maskCodes(codes, grid);
         int n = codes.length;
-        TaskSequence c = p.t2i(new ByteStandInTokenizer(g).encode("a red cube"),
+        TaskSequence c = p.t2i(ByteStandInTokenizer.of(g).encode("a red cube"),
                 ImageInpainting.imageIds(masked, tok.imageOffset(), tok.mask()), null, 16, false);
         TaskSequence u = p.t2i(new int[0], ImageInpainting.imageIds(masked, tok.imageOffset(), tok.mask()), null, 16,
                 false);

@@ -1,5 +1,6 @@
 package org.mmada4j.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -101,21 +102,29 @@ class BackwardKernelsTest {
 
     @Test
     void rope() {
-        Random rnd = new Random(3);
-        int heads = 2;
-        int headDim = 6;
-        int len = 5;
-        int tokens = 2 * len;
-        float[] x = randn(rnd, tokens * heads * headDim, 1);
-        float[] r = randn(rnd, x.length, 1);
-        Rope rope = new Rope(10000.0, headDim, 16);
-        float[] dx = r.clone();
-        new RopeBackward(10000.0, headDim, 16).apply(dx, tokens, len, 0, heads);
-        assertTrue(check(x, dx, xx -> {
-            float[] y = xx.clone();
-            rope.apply(y, tokens, len, 0, heads);
-            return dot(y, r);
-        }) < 2e-3, "RoPE backward");
+        // head sizes below, across and at multiples of the vector length (masked tails and full lanes)
+        for (int headDim : new int[] {6, 40, 64}) {
+            Random rnd = new Random(3 + headDim);
+            int heads = 2;
+            int len = 5;
+            int tokens = 2 * len;
+            float[] x = randn(rnd, tokens * heads * headDim, 1);
+            float[] r = randn(rnd, x.length, 1);
+            Rope rope = new Rope(10000.0, headDim, 16);
+            float[] dx = r.clone();
+            rope.applyInverse(dx, tokens, len, 0, heads);
+            assertTrue(check(x, dx, xx -> {
+                float[] y = xx.clone();
+                rope.apply(y, tokens, len, 0, heads);
+                return dot(y, r);
+            }) < 2e-3, "RoPE backward, head dim " + headDim);
+            float[] back = x.clone();
+            rope.apply(back, tokens, len, 3, heads);
+            rope.applyInverse(back, tokens, len, 3, heads);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(x[i], back[i], 1e-5f, "inverse(apply(x)) at " + i + ", head dim " + headDim);
+            }
+        }
     }
 
     @Test
