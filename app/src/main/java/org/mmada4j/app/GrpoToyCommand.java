@@ -56,6 +56,9 @@ public final class GrpoToyCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "24", description = "Runs per variant (default ${DEFAULT-VALUE}).")
     int seeds;
 
+    @Option(names = "--first-seed", defaultValue = "0", description = "Seeds are first-seed … first-seed+seeds−1 (default ${DEFAULT-VALUE}).")
+    long firstSeed;
+
     @Option(names = "--jobs", defaultValue = "2", description = "Runs in parallel, one thread each (default ${DEFAULT-VALUE}).")
     int jobs;
 
@@ -110,7 +113,7 @@ public final class GrpoToyCommand implements Callable<Integer> {
             // the fine-tuned starting point of each seed, shared by the variants
             List<Future<ParameterSet>> starts = new ArrayList<>();
             for (int s = 0; s < seeds; s++) {
-                long seed = s;
+                long seed = firstSeed + s;
                 starts.add(exec.submit(() -> {
                     ParameterSet p = RepeatToy.initialWeights(1000 + seed);
                     RepeatToyPretraining.run(p, seed, sftSteps, 16, 3e-3);
@@ -124,7 +127,7 @@ public final class GrpoToyCommand implements Callable<Integer> {
             for (Variant v : Variant.values()) {
                 List<Future<double[]>> fs = new ArrayList<>();
                 for (int s = 0; s < seeds; s++) {
-                    long seed = s;
+                    long seed = firstSeed + s;
                     ParameterSet start = starts.get(s).get();
                     fs.add(exec.submit(() -> run(v, seed, start)));
                 }
@@ -157,8 +160,8 @@ public final class GrpoToyCommand implements Callable<Integer> {
     /** The text report: setup, per-variant numbers, the two paired comparisons. */
     String summary(Map<Variant, double[][]> curves, double seconds) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("repeat toy: %d seeds × %d steps per variant after %d fine-tuning steps, %d groups × G=%d, μ=%d, lr=%g, "
-                + "clip 0.2, KL β 0.01, gen 8 tokens / 8 steps, temperature 1; %.0f s%n", seeds, steps, sftSteps, groups,
+        sb.append(String.format("repeat toy: %d seeds (from %d) × %d steps per variant after %d fine-tuning steps, %d groups × G=%d, μ=%d, lr=%g, "
+                + "clip 0.2, KL β 0.01, gen 8 tokens / 8 steps, temperature 1; %.0f s%n", seeds, firstSeed, steps, sftSteps, groups,
                 groupSize, mu, lr, seconds));
         sb.append(String.format("%-36s %8s %18s %18s %22s%n", "variant", "step 1", "final (last " + window + ")",
                 "mean over steps", "mean |Δ| step to step"));
@@ -222,7 +225,7 @@ public final class GrpoToyCommand implements Callable<Integer> {
                 for (int s = 0; s < seeds; s++) {
                     Map<String, Object> line = new LinkedHashMap<>();
                     line.put("variant", e.getKey().name().toLowerCase(java.util.Locale.ROOT));
-                    line.put("seed", s);
+                    line.put("seed", firstSeed + s);
                     line.put("rewards", e.getValue()[s]);
                     out.write(json.writeValueAsString(line));
                     out.newLine();
