@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-/** The four JSONL formats (see the package documentation) and their line parsers. */
+/** The five JSONL formats (see the package documentation) and their line parsers. */
 public enum ExampleKind {
-    TEXT, CHAT, CAPTION, VQA;
+    TEXT, CHAT, CAPTION, VQA, R2I;
 
     public static ExampleKind parse(String name) {
         for (ExampleKind k : values()) {
@@ -16,7 +16,7 @@ public enum ExampleKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown dataset kind '" + name + "' (text, chat, caption, vqa)");
+        throw new IllegalArgumentException("unknown dataset kind '" + name + "' (text, chat, caption, vqa, r2i)");
     }
 
     /** Parses one JSON object; {@code baseDir} resolves relative image paths. */
@@ -29,6 +29,8 @@ public enum ExampleKind {
             case CHAT -> new TrainingExample.Chat(source, messages(n, source));
             case CAPTION -> new TrainingExample.Caption(source, image(n, source, baseDir), string(n, "caption", source));
             case VQA -> new TrainingExample.Vqa(source, image(n, source, baseDir), messages(n, source));
+            case R2I -> new TrainingExample.R2i(source, image(n, source, baseDir), string(n, "prompt", source),
+                    string(n, "reasoning", source));
         };
     }
 

@@ -33,4 +33,8 @@ public sealed interface TrainingExample {
 
     record Vqa(String source, ImageRef image, List<Message> messages) implements TrainingExample {
     }
+
+    /** Reasoning before an image (Mixed Long-CoT r2i): the user's prompt, the reasoning, the target image. */
+    record R2i(String source, ImageRef image, String prompt, String reasoning) implements TrainingExample {
+    }
 }

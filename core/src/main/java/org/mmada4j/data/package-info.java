@@ -13,6 +13,11 @@
  *   <li>{@code caption} (text-to-image and captioning): {@code {"image": "relative/or/absolute.png", "caption": "..."}}
  *       or {@code {"image_base64": "<PNG/JPEG bytes, base64>", "caption": "..."}}</li>
  *   <li>{@code vqa} (image understanding): {@code {"image": ... | "image_base64": ..., "messages": [...]}}</li>
+ *   <li>{@code r2i} (Mixed Long-CoT reasoning before an image):
+ *       {@code {"prompt": "...", "reasoning": "...", "image": ... | "image_base64": ...}} — the user turn is
+ *       {@code prompt} (e.g. the think instruction and the short caption), the assistant turn
+ *       {@code <think>reasoning</think>} (the tags are added; reasoning is the detailed description), then
+ *       the image tokens; reasoning and image are the targets, predicted jointly.</li>
  * </ul>
  * Relative image paths are resolved against the JSONL file's directory. A line that is not valid JSON
  * or lacks a required field is malformed: depending on {@link org.mmada4j.data.MalformedPolicy} it is

@@ -18,6 +18,12 @@ import org.mmada4j.text.TextTokenizer;
  * image = target), mmu rows from captions (the image is the prompt) or VQA conversations (the prompt
  * runs through the last {@code <|end_header_id|>}); images are tokenized once through the cache.
  *
+ * <p>Mixed Long-CoT SFT can append r2i rows ({@link R2iRows}: reasoning then image, predicted
+ * jointly), noised after everything else so that batches without them keep the reference's draws:
+ * one t per row, p = (1−ε)t + ε, every non-prompt position (reasoning text, its EOS padding, image
+ * tokens) masked with probability p — the text noising of chat SFT applied to the whole result, the
+ * paper's Eq. 2 for reasoning-then-result, rather than the t2i cosine schedule over the image alone.
+ *
  * <p>The attention bias is the reference's training quirk: a float bias of ones with the t2i rows'
  * {@code m_i·m_j}, added to the scores ({@link #attentionBias}).
  */
@@ -35,11 +41,26 @@ public final class JointBatches {
     private final int mmuRows;
     private final float condDropout;
     private final int numImageTokens;
+    private final R2iRows r2i;
+    private final int r2iRows;
     private float[] lastBias;
 
     public JointBatches(ShuffledStream t2iStream, TextBatches lmBatches, ShuffledStream mmuStream, ImageTokenCache images,
                         TextTokenizer tokenizer, SpecialTokens tokens, int maxTextLength, int t2iRows, int lmRows,
                         int mmuRows, float condDropout, float maskEps) {
+        this(t2iStream, lmBatches, mmuStream, images, tokenizer, tokens, maxTextLength, t2iRows, lmRows, mmuRows, condDropout,
+                maskEps, null, 0);
+    }
+
+    /** With {@code r2iRows} r2i rows per batch from {@code r2i} (null when 0). */
+    public JointBatches(ShuffledStream t2iStream, TextBatches lmBatches, ShuffledStream mmuStream, ImageTokenCache images,
+                        TextTokenizer tokenizer, SpecialTokens tokens, int maxTextLength, int t2iRows, int lmRows,
+                        int mmuRows, float condDropout, float maskEps, R2iRows r2i, int r2iRows) {
+        if (r2iRows > 0 && r2i == null) {
+            throw new IllegalArgumentException(r2iRows + " r2i rows per batch but no r2i data");
+        }
+        this.r2i = r2i;
+        this.r2iRows = r2iRows;
         this.t2iStream = t2iStream;
         this.lmBatches = lmBatches;
         this.mmuStream = mmuStream;
@@ -62,13 +83,13 @@ public final class JointBatches {
 
     /** The float attention bias [B, L, L] of the last batch (see the class comment). */
     public AttentionMask attentionBias() {
-        int rows = t2iRows + lmRows + mmuRows;
+        int rows = t2iRows + lmRows + mmuRows + r2iRows;
         return AttentionMask.additive(lastBias, rows, length());
     }
 
     public DiffusionLoss.Batch next(RandomSource rng) {
         int len = length();
-        int rows = t2iRows + lmRows + mmuRows;
+        int rows = t2iRows + lmRows + mmuRows + r2iRows;
         int[] ids = new int[rows * len];
         int[] labels = new int[rows * len];
         float[] bias = new float[rows * len * len];
@@ -123,9 +144,28 @@ public final class JointBatches {
         for (int r = 0; r < mmuRows; r++) {
             System.arraycopy(mmu.ids()[r], 0, ids, from + r * len, len);
         }
+        // r2i rows: everything after the prompt (reasoning and image) is the answer, noised as one
+        int[][] r2iClean = new int[r2iRows][];
+        int[][] r2iPrompt = new int[r2iRows][];
+        int[] r2iAnswer = new int[r2iRows];
+        int r2iFrom = from + mmuRows * len;
+        for (int r = 0; r < r2iRows; r++) {
+            TrainingSequences.Row row = r2i.next();
+            r2iClean[r] = row.ids();
+            r2iPrompt[r] = row.mask();
+            System.arraycopy(row.labels(), 0, labels, r2iFrom + r * len, len);
+            for (int v : row.mask()) {
+                r2iAnswer[r] += 1 - v;
+            }
+        }
+        MaskedNoising.TextNoise r2iNoise = r2iRows == 0 ? new MaskedNoising.TextNoise(new int[0][], new float[0])
+                : noising.noiseText(r2iClean, r2iPrompt, rng);
+        for (int r = 0; r < r2iRows; r++) {
+            System.arraycopy(r2iNoise.ids()[r], 0, ids, r2iFrom + r * len, len);
+        }
         lastBias = bias;
         return new DiffusionLoss.Batch(ids, labels, len, t2iRows, lmRows, mmuRows, lm.lmP(), lm.lmAnswerLengths(),
-                mmu.p(), answer, seq.t2iSoiIndex());
+                mmu.p(), answer, seq.t2iSoiIndex(), r2iRows, r2iNoise.p(), r2iAnswer);
     }
 
     private TrainingSequences.Row mmuRow(TrainingExample e) {

@@ -32,11 +32,12 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
     /**
      * The joint [t2i | lm | mmu] stage (present when {@code t2i_data} is set): image–caption data for
      * t2i rows, captions or VQA for mmu rows, the image tokenizer and its cache, row counts, T
-     * ({@code max_text_length}; rows have length T + N + 3) and the task coefficients.
+     * ({@code max_text_length}; rows have length T + N + 3) and the task coefficients; in the sft stage
+     * optionally r2i rows (Mixed Long-CoT reasoning before an image: {@code r2iData}, null when unset).
      */
     public record Joint(Path t2iData, Path mmuData, ExampleKind mmuKind, Path vqModel, Path imageCache, int resolution,
                         int maxTextLength, int t2iBatch, int mmuBatch, double t2iCoeff, double lmCoeff, double mmuCoeff,
-                        float condDropout) {
+                        float condDropout, Path r2iData, int r2iBatch, double r2iCoeff) {
     }
 
     /**
@@ -62,6 +63,7 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
             "too_long", "mask_eps", "export_dtype", "recompute_activations",
             "t2i_data", "mmu_data", "mmu_data_kind", "vq_model", "image_cache", "resolution", "max_text_length",
             "t2i_batch_size", "mmu_batch_size", "t2i_coeff", "lm_coeff", "mmu_coeff", "cond_dropout",
+            "r2i_data", "r2i_batch_size", "r2i_coeff",
             "group_size", "inner_iterations", "clip_eps", "kl_beta", "mask_ratios", "gen_length", "block_length",
             "sampling_steps", "temperature", "grpo_task", "think", "caption_rewards", "t2i_rewards", "image_steps",
             "image_guidance", "image_temperature", "image_schedule");
@@ -77,6 +79,10 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
             throw new IllegalArgumentException(file + ": unknown keys " + unknown + " (known: " + new TreeSet<>(KEYS) + ")");
         }
         Path base = file.toAbsolutePath().getParent();
+        if (p.getProperty("r2i_data") != null && p.getProperty("t2i_data") == null) {
+            throw new IllegalArgumentException(file + ": r2i_data needs the joint batch (t2i_data, mmu_data, vq_model): r2i rows"
+                    + " hold image tokens and share the joint rows' length T + N + 3");
+        }
         Fields f = new Fields(p, file);
         checkTaskKeys(p, file);
         String stage = f.str("stage", "pretrain").toLowerCase(Locale.ROOT);
@@ -110,7 +116,9 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
                         base.resolve(f.required("vq_model")), base.resolve(f.str("image_cache", "image-cache")),
                         (int) f.lng("resolution", 256), (int) f.lng("max_text_length", 128),
                         (int) f.lng("t2i_batch_size", 1), (int) f.lng("mmu_batch_size", 1), f.dbl("t2i_coeff", 1.0),
-                        f.dbl("lm_coeff", 0.1), f.dbl("mmu_coeff", 1.0), (float) f.dbl("cond_dropout", 0.1)),
+                        f.dbl("lm_coeff", 0.1), f.dbl("mmu_coeff", 1.0), (float) f.dbl("cond_dropout", 0.1),
+                        p.getProperty("r2i_data") == null ? null : base.resolve(f.required("r2i_data")),
+                        (int) f.lng("r2i_batch_size", p.getProperty("r2i_data") == null ? 0 : 1), f.dbl("r2i_coeff", 1.0)),
                 new Grpo(task, (int) f.lng("group_size", 8), (int) f.lng("inner_iterations", 2), f.dbl("clip_eps", 0.2),
                         f.dbl("kl_beta", 0.01), f.str("mask_ratios", "uniform"), (int) f.lng("gen_length", 64),
                         (int) f.lng("block_length", 32), (int) f.lng("sampling_steps", 64), f.dbl("temperature", 1.0),
@@ -168,6 +176,14 @@ public record TrainConfig(String stage, Path model, long initSeed, Path data, Ex
             throw new IllegalArgumentException(source + ": stage " + stage + (stage.equals("grpo") ? " (grpo_task "
                     + grpo.task() + ")" : "") + " trains on " + kinds.stream().map(k -> k.name().toLowerCase(Locale.ROOT))
                     .toList() + " data, data_kind is " + dataKind);
+        }
+        if (joint != null && (joint.r2iData() != null) != (joint.r2iBatch() > 0)) {
+            throw new IllegalArgumentException(source + ": r2i_data and r2i_batch_size ≥ 1 go together (r2i_batch_size is "
+                    + joint.r2iBatch() + ", r2i_data " + (joint.r2iData() == null ? "unset" : "set") + ")");
+        }
+        if (joint != null && joint.r2iData() != null && !stage.equals("sft")) {
+            throw new IllegalArgumentException(source + ": r2i rows (r2i_data) belong to the sft stage (Mixed Long-CoT), stage is "
+                    + stage);
         }
         if (!List.of("uniform", "random", "d1").contains(grpo.maskRatios())) {
             throw new IllegalArgumentException(source + ": mask_ratios must be uniform, random or d1, got '" + grpo.maskRatios() + "'");

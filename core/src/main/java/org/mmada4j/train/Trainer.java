@@ -62,6 +62,11 @@ public final class Trainer implements TrainingLoop {
         }
 
         static BatchSource joint(JointBatches j, TextBatches lm) {
+            return joint(j, lm, null);
+        }
+
+        /** The joint batches; too-long skips counted over the lm rows and the r2i rows (null: none). */
+        static BatchSource joint(JointBatches j, TextBatches lm, R2iRows r2i) {
             return new BatchSource() {
                 @Override
                 public DiffusionLoss.Batch next(RandomSource rng) {
@@ -75,7 +80,7 @@ public final class Trainer implements TrainingLoop {
 
                 @Override
                 public long tooLongSkipped() {
-                    return lm.skippedTooLong();
+                    return lm.skippedTooLong() + (r2i == null ? 0 : r2i.skippedTooLong());
                 }
             };
         }

@@ -117,11 +117,22 @@ public final class TrainingRun implements AutoCloseable {
         int length = j.maxTextLength() + tokens.numVqTokens() + 3;
         TextBatches lm = new TextBatches(stream, tokenizer, tokens, cfg.stage().equals("sft"), length, cfg.tooLong(),
                 cfg.maskEps());
+        List<JsonlDataset> all = new java.util.ArrayList<>(List.of(ds, t2i, mmu));
+        List<ShuffledStream> others = new java.util.ArrayList<>(List.of(t2iStream, mmuStream));
+        R2iRows r2i = null;
+        if (j.r2iData() != null) {
+            JsonlDataset r2iData = JsonlDataset.open(j.r2iData(), ExampleKind.R2I);
+            ShuffledStream r2iStream = new ShuffledStream(r2iData, cfg.seed() + 3, cfg.malformed());
+            all.add(r2iData);
+            others.add(r2iStream);
+            r2i = new R2iRows(r2iStream, cache, tokenizer, tokens, new TrainingSequences(tokens, j.maxTextLength()),
+                    cfg.tooLong());
+        }
         JointBatches joint = new JointBatches(t2iStream, lm, mmuStream, cache, tokenizer, tokens, j.maxTextLength(),
-                j.t2iBatch(), cfg.batchSize(), j.mmuBatch(), j.condDropout(), cfg.maskEps());
-        return new TrainingRun(List.of(ds, t2i, mmu), new Trainer(cfg, mt, optimizer, stream, List.of(t2iStream, mmuStream),
-                Trainer.BatchSource.joint(joint, lm), tokens.mask(),
-                new DiffusionLoss.Coefficients(j.t2iCoeff(), j.lmCoeff(), j.mmuCoeff()), state), mc);
+                j.t2iBatch(), cfg.batchSize(), j.mmuBatch(), j.condDropout(), cfg.maskEps(), r2i, j.r2iBatch());
+        return new TrainingRun(all, new Trainer(cfg, mt, optimizer, stream, others,
+                Trainer.BatchSource.joint(joint, lm, r2i), tokens.mask(),
+                new DiffusionLoss.Coefficients(j.t2iCoeff(), j.lmCoeff(), j.mmuCoeff(), j.r2iCoeff()), state), mc);
     }
 
     public TrainingLoop trainer() {

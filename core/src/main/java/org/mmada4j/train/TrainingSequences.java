@@ -77,4 +77,15 @@ public final class TrainingSequences {
         TaskSequence s = prompting.mmu(imageIds, textIds, maxTextLength);
         return new Row(s.ids(), s.labels(), s.promptMask());
     }
+
+    /**
+     * Reasoning-to-image row {@code <|r2i|>} + text ({@code <bos>} … {@code <eos>}, EOS-padded to T) +
+     * {@code <|soi|>} image {@code <|eoi|>}; labels = ids after the prompt (the reasoning, its EOS padding
+     * and the image tokens), −100 on it; mask = prompt (task token, text through the last
+     * {@code <|end_header_id|>}, soi, eoi).
+     */
+    public Row r2i(int[] textIds, int[] imageIds) {
+        TaskSequence s = prompting.r2i(textIds, imageIds, null, maxTextLength);
+        return new Row(s.ids(), s.labels(), s.promptMask());
+    }
 }
