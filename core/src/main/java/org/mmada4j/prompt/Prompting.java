@@ -180,10 +180,8 @@ public final class Prompting {
 
     /** BOS prepended unless already first (an empty text becomes [BOS]). */
     public int[] withBos(int[] textIds) {
-        if (textIds.length > 0 && textIds[0] == tok.bos()) {
-            return textIds.clone();
-        }
-        return concat(new int[] {tok.bos()}, textIds);
+        int[] out = tok.withBos(textIds);
+        return out == textIds ? textIds.clone() : out;
     }
 
     /**

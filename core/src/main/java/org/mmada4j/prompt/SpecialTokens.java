@@ -60,6 +60,17 @@ public record SpecialTokens(
     }
 
     /** Whether {@code id} is an image token. */
+    /** {@code ids} with BOS first: the array itself when it already starts with BOS, else a copy (empty → [BOS]). */
+    public int[] withBos(int[] ids) {
+        if (ids.length > 0 && ids[0] == bos) {
+            return ids;
+        }
+        int[] out = new int[ids.length + 1];
+        out[0] = bos;
+        System.arraycopy(ids, 0, out, 1, ids.length);
+        return out;
+    }
+
     public boolean isImageToken(int id) {
         return id >= imageOffset && id < imageOffset + codebookSize;
     }

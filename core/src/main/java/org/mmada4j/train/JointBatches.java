@@ -109,7 +109,7 @@ public final class JointBatches {
         boolean[] drop = MaskedNoising.conditionDropout(t2iRows, condDropout, rng);
         int img0 = seq.t2iSoiIndex() + 1;
         for (int r = 0; r < t2iRows; r++) {
-            TrainingSequences.Row row = seq.t2i(withBos(tokenizer.encode(captions[r])), imageIds[r], drop[r]);
+            TrainingSequences.Row row = seq.t2i(tokens.withBos(tokenizer.encode(captions[r])), imageIds[r], drop[r]);
             System.arraycopy(row.ids(), 0, ids, r * len, len);
             System.arraycopy(row.labels(), 0, labels, r * len, len);
             System.arraycopy(img.ids()[r], 0, ids, r * len + img0, numImageTokens);
@@ -170,7 +170,7 @@ public final class JointBatches {
 
     private TrainingSequences.Row mmuRow(TrainingExample e) {
         if (e instanceof TrainingExample.Caption c) {
-            return seq.mmu(imageTokens(images.codes(c.image(), c.source()), c.source()), withBos(tokenizer.encode(c.caption())));
+            return seq.mmu(imageTokens(images.codes(c.image(), c.source()), c.source()), tokens.withBos(tokenizer.encode(c.caption())));
         }
         if (e instanceof TrainingExample.Vqa v) {
             List<ChatTemplate.Message> msgs = v.messages().stream().map(m -> new ChatTemplate.Message(m.role(), m.content())).toList();
@@ -178,7 +178,7 @@ public final class JointBatches {
             if (text.endsWith("<|eot_id|>")) {
                 text = text.substring(0, text.length() - "<|eot_id|>".length());
             }
-            return seq.mmu(imageTokens(images.codes(v.image(), v.source()), v.source()), withBos(tokenizer.encode(text)));
+            return seq.mmu(imageTokens(images.codes(v.image(), v.source()), v.source()), tokens.withBos(tokenizer.encode(text)));
         }
         throw new DataFormatException(e.source() + ": mmu data must be image-caption pairs or VQA conversations");
     }
@@ -193,15 +193,5 @@ public final class JointBatches {
             ids[i] = tokens.imageToken(codes[i]);
         }
         return ids;
-    }
-
-    private int[] withBos(int[] ids) {
-        if (ids.length > 0 && ids[0] == tokens.bos()) {
-            return ids;
-        }
-        int[] out = new int[ids.length + 1];
-        out[0] = tokens.bos();
-        System.arraycopy(ids, 0, out, 1, ids.length);
-        return out;
     }
 }

@@ -93,13 +93,6 @@ public final class R2iRows {
         if (t.endsWith("<|eot_id|>")) {
             t = t.substring(0, t.length() - "<|eot_id|>".length());
         }
-        int[] ids = tokenizer.encode(t);
-        if (ids.length > 0 && ids[0] == tokens.bos()) {
-            return ids;
-        }
-        int[] out = new int[ids.length + 1];
-        out[0] = tokens.bos();
-        System.arraycopy(ids, 0, out, 1, ids.length);
-        return out;
+        return tokens.withBos(tokenizer.encode(t));
     }
 }

@@ -107,7 +107,7 @@ public final class TextBatches {
             if (chat) {
                 throw new DataFormatException(e.source() + ": a text example in an SFT (chat) run");
             }
-            return withBos(tokenizer.encode(t.text()));
+            return tokens.withBos(tokenizer.encode(t.text()));
         }
         if (e instanceof TrainingExample.Chat c) {
             if (!chat) {
@@ -121,18 +121,8 @@ public final class TextBatches {
             if (text.endsWith("<|eot_id|>")) {
                 text = text.substring(0, text.length() - "<|eot_id|>".length());
             }
-            return withBos(tokenizer.encode(text));
+            return tokens.withBos(tokenizer.encode(text));
         }
         throw new DataFormatException(e.source() + ": " + e.getClass().getSimpleName() + " examples need the joint t2i/mmu trainer");
-    }
-
-    private int[] withBos(int[] ids) {
-        if (ids.length > 0 && ids[0] == tokens.bos()) {
-            return ids;
-        }
-        int[] out = new int[ids.length + 1];
-        out[0] = tokens.bos();
-        System.arraycopy(ids, 0, out, 1, ids.length);
-        return out;
     }
 }
