@@ -44,12 +44,12 @@ public final class CheckpointTensors {
             int bytesPer = (int) dtype.byteSize(1);
             int first = (int) (byteOffset / bytesPer);
             int count = (int) (chunk.byteSize() / bytesPer);
+            if (dtype == DType.F32) {
+                MemorySegment.copy(v, first, chunk, F32_LE, 0, count);
+                return;
+            }
             for (int i = 0; i < count; i++) {
-                if (dtype == DType.F32) {
-                    chunk.set(F32_LE, 4L * i, v[first + i]);
-                } else {
-                    chunk.set(I16_LE, 2L * i, Tensor.floatToBf16(v[first + i]));
-                }
+                chunk.set(I16_LE, 2L * i, Tensor.floatToBf16(v[first + i]));
             }
         });
     }
