@@ -108,14 +108,7 @@ public final class CachedTextSampler {
         for (int block = 0; block < p.numBlocks(); block++) {
             int bs = p0 + block * p.blockLength();
             int be = bs + p.blockLength();
-            int[][] k = new int[bsz][];
-            for (int b = 0; b < bsz; b++) {
-                int n = 0;
-                for (int t = bs; t < be; t++) {
-                    n += x[b][t] == maskId ? 1 : 0;
-                }
-                k[b] = TokenPredictions.transferCounts(n, spb);
-            }
+            int[][] k = TokenPredictions.blockTransferCounts(x, bs, be, maskId, spb);
             for (int s = 0; ; s++) {
                 boolean anyMask = false;
                 for (int b = 0; b < bsz && !anyMask; b++) {

@@ -95,14 +95,7 @@ public final class TextSampler {
         for (int block = 0; block < p.numBlocks(); block++) {
             int bs = start + block * p.blockLength();
             int be = bs + p.blockLength();
-            int[][] k = new int[bsz][];
-            for (int b = 0; b < bsz; b++) {
-                int n = 0;
-                for (int t = bs; t < be; t++) {
-                    n += x[b][t] == maskId ? 1 : 0;
-                }
-                k[b] = TokenPredictions.transferCounts(n, spb);
-            }
+            int[][] k = TokenPredictions.blockTransferCounts(x, bs, be, maskId, spb);
             for (int s = 0; s < spb; s++, stepIndex++) {
                 int lo = be;
                 int total = 0;

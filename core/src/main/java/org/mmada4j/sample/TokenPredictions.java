@@ -78,6 +78,22 @@ final class TokenPredictions {
         return idx;
     }
 
+    /**
+     * Per row, the tokens to commit at each of the block's {@code stepsPerBlock} steps: the masked
+     * positions of {@code x[b][blockStart, blockEnd)} spread by {@link #transferCounts}.
+     */
+    static int[][] blockTransferCounts(int[][] x, int blockStart, int blockEnd, int maskId, int stepsPerBlock) {
+        int[][] k = new int[x.length][];
+        for (int b = 0; b < x.length; b++) {
+            int n = 0;
+            for (int t = blockStart; t < blockEnd; t++) {
+                n += x[b][t] == maskId ? 1 : 0;
+            }
+            k[b] = transferCounts(n, stepsPerBlock);
+        }
+        return k;
+    }
+
     /** {@code get_num_transfer_tokens}: n split over s steps, the first n mod s steps one more. */
     static int[] transferCounts(int masked, int steps) {
         int[] k = new int[steps];
