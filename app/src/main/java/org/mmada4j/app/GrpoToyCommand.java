@@ -20,6 +20,7 @@ import org.mmada4j.train.AdamW;
 import org.mmada4j.train.ModelTrainer;
 import org.mmada4j.train.ParameterSet;
 import org.mmada4j.train.SeededRandom;
+import org.mmada4j.train.GrpoUpdate;
 import org.mmada4j.train.UniGrpo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -242,7 +243,7 @@ public final class GrpoToyCommand implements Callable<Integer> {
         ModelTrainer ref = new ModelTrainer(RepeatToy.modelConfig(), params.copy(), pool);
         AdamW opt = new AdamW(new AdamW.Hyper(0.9, 0.999, 1e-8, 0), params);
         UniGrpo grpo = new UniGrpo(policy, ref, opt, RepeatToy.REWARD, RepeatToy.TOKENIZER, RepeatToy.MASK,
-                new UniGrpo.Config(groupSize, mu, 0.2, 0.01, v.uniformlySpaced, v.d1, 0.15f,
+                new UniGrpo.Config(groupSize, mu, 0.2, 0.01, v.uniformlySpaced, v.d1, GrpoUpdate.D1_PROMPT_RATIO,
                         new TextSamplingParams(RepeatToy.ANSWER_LENGTH, RepeatToy.ANSWER_LENGTH, RepeatToy.ANSWER_LENGTH,
                                 1.0, 0, Remasking.LOW_CONFIDENCE, OptionalInt.empty())), pool);
         SeededRandom noising = new SeededRandom(seed * 31 + 3);

@@ -1,16 +1,16 @@
 package org.mmada4j.data;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import org.mmada4j.vq.ImageFiles;
+import org.mmada4j.vq.ImageTransforms;
+import org.mmada4j.vq.RgbImage;
 
 /**
- * Decodes a dataset image (PNG, JPEG, BMP, GIF via ImageIO), resizes its shorter side to
- * {@code resolution} (bicubic) and center-crops a square, as the reference's image transforms,
- * giving planar RGB {@code [3, res, res]} in [−1, 1] (the MAGVIT-v2 input range).
+ * A dataset image through the same pre-processing as inference ({@link ImageFiles}: PIL's RGB
+ * conversion, decompression bombs refused from the header; {@link ImageTransforms}: the reference's
+ * {@code image_transform}, shorter side to {@code resolution} with PIL's bicubic, centre crop), so
+ * training and inference see identical codes for one image.
  */
 public final class ImageLoader {
     private ImageLoader() {
@@ -31,38 +31,17 @@ public final class ImageLoader {
         }
     }
 
-    /** Decodes and preprocesses; undecodable bytes are an error naming the image and the line. */
-    public static float[] load(byte[] bytes, int resolution, String what) {
-        BufferedImage img;
+    /** Decoded, resized and centre-cropped to {@code resolution²}; errors name the image and the line. */
+    public static RgbImage loadRgb(byte[] bytes, int resolution, String what) {
         try {
-            img = javax.imageio.ImageIO.read(new ByteArrayInputStream(bytes));
-        } catch (IOException | RuntimeException e) {
+            return ImageTransforms.resizeCenterCrop(ImageFiles.decode(bytes, what), resolution);
+        } catch (IOException e) {
             throw new DataFormatException(what + ": image cannot be decoded: " + e.getMessage(), e);
         }
-        if (img == null || img.getWidth() <= 0 || img.getHeight() <= 0) {
-            throw new DataFormatException(what + ": image cannot be decoded (" + bytes.length + " bytes, unknown or corrupt format)");
-        }
-        double scale = (double) resolution / Math.min(img.getWidth(), img.getHeight());
-        int w = Math.max(resolution, (int) Math.round(img.getWidth() * scale));
-        int h = Math.max(resolution, (int) Math.round(img.getHeight() * scale));
-        BufferedImage resized = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = resized.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-        g.drawImage(img, 0, 0, w, h, null);
-        g.dispose();
-        int x0 = (w - resolution) / 2;
-        int y0 = (h - resolution) / 2;
-        float[] out = new float[3 * resolution * resolution];
-        int plane = resolution * resolution;
-        for (int y = 0; y < resolution; y++) {
-            for (int x = 0; x < resolution; x++) {
-                int rgb = resized.getRGB(x0 + x, y0 + y);
-                int i = y * resolution + x;
-                out[i] = ((rgb >> 16) & 0xff) / 127.5f - 1f;
-                out[plane + i] = ((rgb >> 8) & 0xff) / 127.5f - 1f;
-                out[2 * plane + i] = (rgb & 0xff) / 127.5f - 1f;
-            }
-        }
-        return out;
+    }
+
+    /** {@link #loadRgb} as planar RGB {@code [3, res, res]} in [−1, 1], the MAGVIT-v2 input. */
+    public static float[] load(byte[] bytes, int resolution, String what) {
+        return ImageTransforms.toModelInput(loadRgb(bytes, resolution, what));
     }
 }

@@ -9,6 +9,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.mmada4j.io.AtomicFiles;
+import org.mmada4j.tensor.ComputePool;
+import org.mmada4j.vq.Magvit;
 
 /**
  * Tokenizes each training image once: codes are cached on disk under the SHA-256 of (tokenizer id,
@@ -22,7 +24,29 @@ public final class ImageTokenCache {
 
         /** Identifies the weights, so caches of different tokenizers never mix. */
         String id();
+
+        /** MAGVIT-v2 loaded from {@code dir} (its absolute path is the id), encoding on {@code pool}. */
+        static ImageTokenizer magvit(Magvit vq, Path dir, ComputePool pool) {
+            String id = dir.toAbsolutePath().toString();
+            return new ImageTokenizer() {
+                @Override
+                public int[] encode(float[] image, int resolution) {
+                    return vq.encode(pool, image, resolution, resolution);
+                }
+
+                @Override
+                public String id() {
+                    return id;
+                }
+            };
+        }
     }
+
+    /**
+     * Bumped when the pre-processing changes (v2: PIL-exact bicubic via {@code vq.ImageTransforms},
+     * was AWT's), so codes cached by an older version are recomputed, never reused.
+     */
+    private static final String PREPROCESSING = "v2";
 
     private final Path dir;
     private final ImageTokenizer tokenizer;
@@ -73,7 +97,7 @@ public final class ImageTokenCache {
     private String key(byte[] bytes) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update((tokenizer.id() + "|" + resolution + "|").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            md.update((tokenizer.id() + "|" + resolution + "|" + PREPROCESSING + "|").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             md.update(bytes);
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {

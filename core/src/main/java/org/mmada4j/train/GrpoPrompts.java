@@ -51,8 +51,8 @@ public final class GrpoPrompts {
         Prompting prompting = new Prompting(tokens);
         int[] chat = ChatTemplate.encode(tokenizer, tokens, turns(v.messages(), think, v.source()), true);
         int[] ids = prompting.mmuGen(prompting.imageTokens(codes), chat).ids();
-        RgbImage image = withImage ? rgb(ImageLoader.load(ImageLoader.bytes(v.image(), v.source()), resolution, v.source()),
-                resolution) : null;
+        RgbImage image = withImage ? ImageLoader.loadRgb(ImageLoader.bytes(v.image(), v.source()), resolution, v.source())
+                : null;
         return new UniGrpo.Prompt(ids, reference(v.messages()), image);
     }
 
@@ -78,17 +78,5 @@ public final class GrpoPrompts {
 
     private static String reference(List<TrainingExample.Message> messages) {
         return MathAnswerReward.extractAnswer(messages.get(messages.size() - 1).content());
-    }
-
-    /** Planar [3, res, res] in [−1, 1] (b/127.5 − 1) back to 8-bit RGB, rounding to the source byte. */
-    static RgbImage rgb(float[] planar, int res) {
-        int n = res * res;
-        byte[] out = new byte[3 * n];
-        for (int c = 0; c < 3; c++) {
-            for (int p = 0; p < n; p++) {
-                out[3 * p + c] = (byte) Math.max(0, Math.min(255, Math.round((planar[c * n + p] + 1f) * 127.5f)));
-            }
-        }
-        return new RgbImage(res, res, out);
     }
 }

@@ -23,9 +23,7 @@ public final class GrpoTasks {
     public static GrpoTask create(TrainConfig cfg, ModelTrainer policy, ModelTrainer reference, AdamW optimizer,
                                   TextTokenizer tokenizer, SpecialTokens tokens, ComputePool pool) throws IOException {
         TrainConfig.Grpo g = cfg.grpo();
-        GrpoUpdate update = new GrpoUpdate(policy, reference, optimizer, tokens.mask(), new GrpoUpdate.Config(
-                g.innerIterations(), g.clipEps(), g.klBeta(), !g.maskRatios().equals("random"), g.maskRatios().equals("d1"),
-                0.15f), pool);
+        GrpoUpdate update = new GrpoUpdate(policy, reference, optimizer, tokens.mask(), updateConfig(g), pool);
         Path base = g.configFile().getParent();
         return switch (g.task()) {
             case "text" -> {
@@ -35,17 +33,8 @@ public final class GrpoTasks {
             }
             case "mmu" -> {
                 Magvit vq = MagvitLoader.load(g.vqModel());
-                ImageTokenCache cache = new ImageTokenCache(g.imageCache(), new ImageTokenCache.ImageTokenizer() {
-                    @Override
-                    public int[] encode(float[] image, int resolution) {
-                        return vq.encode(pool, image, resolution, resolution);
-                    }
-
-                    @Override
-                    public String id() {
-                        return g.vqModel().toAbsolutePath().toString();
-                    }
-                }, g.resolution());
+                ImageTokenCache cache = new ImageTokenCache(g.imageCache(),
+                        ImageTokenCache.ImageTokenizer.magvit(vq, g.vqModel(), pool), g.resolution());
                 boolean caption = g.captionRewards() != null && !g.captionRewards().isBlank();
                 ResponseReward reward = caption
                         ? new CaptionReward(new MathAnswerReward(), WeightedScorers.parse(g.captionRewards(), base,
@@ -68,9 +57,16 @@ public final class GrpoTasks {
         };
     }
 
+    /** {@code mask_ratios}: uniform (UniGRPO), random (i.i.d. ratios) or d1 (answer fully masked). */
+    private static GrpoUpdate.Config updateConfig(TrainConfig.Grpo g) {
+        return new GrpoUpdate.Config(g.innerIterations(), g.clipEps(), g.klBeta(), !g.maskRatios().equals("random"),
+                g.maskRatios().equals("d1"), GrpoUpdate.D1_PROMPT_RATIO);
+    }
+
     private static UniGrpo.Config textConfig(TrainConfig.Grpo g, SpecialTokens tokens) {
-        return new UniGrpo.Config(g.groupSize(), g.innerIterations(), g.clipEps(), g.klBeta(), !g.maskRatios().equals("random"),
-                g.maskRatios().equals("d1"), 0.15f, new TextSamplingParams(g.genLength(), g.blockLength(), g.samplingSteps(),
+        GrpoUpdate.Config u = updateConfig(g);
+        return new UniGrpo.Config(g.groupSize(), u.innerIterations(), u.clipEps(), u.klBeta(), u.uniformlySpaced(),
+                u.d1Variant(), u.d1PromptRatio(), new TextSamplingParams(g.genLength(), g.blockLength(), g.samplingSteps(),
                 g.temperature(), 0, Remasking.LOW_CONFIDENCE, OptionalInt.of(tokens.eos())));
     }
 }

@@ -19,6 +19,9 @@ import org.mmada4j.tensor.ComputePool;
  * head puts on non-image ids at image slots, and the ratio ρ compares like with like.
  */
 public final class GrpoUpdate {
+    /** d1's prompt masking probability (Zhao et al., 2025), for the d1-style comparison variant. */
+    public static final float D1_PROMPT_RATIO = 0.15f;
+
     /**
      * @param innerIterations μ gradient steps per rollout batch
      * @param uniformlySpaced mask ratios uniformly spaced (UniGRPO) or i.i.d. random (ablation)

@@ -99,17 +99,8 @@ public final class TrainingRun implements AutoCloseable {
         }
         // joint [t2i | lm | mmu] batches: every row has length T + N + 3
         Magvit vq = MagvitLoader.load(j.vqModel());
-        ImageTokenCache cache = new ImageTokenCache(j.imageCache(), new ImageTokenCache.ImageTokenizer() {
-            @Override
-            public int[] encode(float[] image, int resolution) {
-                return vq.encode(pool, image, resolution, resolution);
-            }
-
-            @Override
-            public String id() {
-                return j.vqModel().toAbsolutePath().toString();
-            }
-        }, j.resolution());
+        ImageTokenCache cache = new ImageTokenCache(j.imageCache(), ImageTokenCache.ImageTokenizer.magvit(vq, j.vqModel(), pool),
+                j.resolution());
         JsonlDataset t2i = JsonlDataset.open(j.t2iData(), ExampleKind.CAPTION);
         JsonlDataset mmu = JsonlDataset.open(j.mmuData(), j.mmuKind());
         ShuffledStream t2iStream = new ShuffledStream(t2i, cfg.seed() + 1, cfg.malformed());

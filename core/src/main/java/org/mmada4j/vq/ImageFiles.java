@@ -3,6 +3,7 @@ package org.mmada4j.vq;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,33 +44,48 @@ public final class ImageFiles {
             throw new IOException(file + ": image file not found");
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
-                throw new IOException(file + ": not a readable image (PNG or JPEG expected)");
+            return decode(in, file.toString(), maxPixels);
+        }
+    }
+
+    /** Decodes image bytes (e.g. embedded in a dataset line); {@code what} names them in errors. */
+    public static RgbImage decode(byte[] bytes, String what) throws IOException {
+        return decode(bytes, what, maxPixels());
+    }
+
+    public static RgbImage decode(byte[] bytes, String what, long maxPixels) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            return decode(in, what, maxPixels);
+        }
+    }
+
+    private static RgbImage decode(ImageInputStream in, String what, long maxPixels) throws IOException {
+        Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+        if (readers == null || !readers.hasNext()) {
+            throw new IOException(what + ": not a readable image (PNG or JPEG expected)");
+        }
+        ImageReader reader = readers.next();
+        try {
+            reader.setInput(in, true, true);
+            long w = reader.getWidth(0);
+            long h = reader.getHeight(0);
+            if (w < 1 || h < 1) {
+                throw new IOException(what + ": image has no pixels (" + w + "x" + h + ")");
             }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                long w = reader.getWidth(0);
-                long h = reader.getHeight(0);
-                if (w < 1 || h < 1) {
-                    throw new IOException(file + ": image has no pixels (" + w + "x" + h + ")");
-                }
-                if (w * h > maxPixels) {
-                    throw new IOException(file + ": image of " + w + "x" + h + " = " + w * h
-                            + " pixels exceeds the limit of " + maxPixels + " (mmada4j.image.maxPixels);"
-                            + " refused before decoding");
-                }
-                BufferedImage img = reader.read(0);
-                return toRgb(img);
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith(file.toString())) {
-                    throw io;
-                }
-                throw new IOException(file + ": cannot decode image (" + e.getMessage() + ")", e);
-            } finally {
-                reader.dispose();
+            if (w * h > maxPixels) {
+                throw new IOException(what + ": image of " + w + "x" + h + " = " + w * h
+                        + " pixels exceeds the limit of " + maxPixels + " (mmada4j.image.maxPixels);"
+                        + " refused before decoding");
             }
+            BufferedImage img = reader.read(0);
+            return toRgb(img);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith(what)) {
+                throw io;
+            }
+            throw new IOException(what + ": cannot decode image (" + e.getMessage() + ")", e);
+        } finally {
+            reader.dispose();
         }
     }
 

@@ -121,6 +121,13 @@ class ImageFilesTest {
         ImageIO.write(small, "png", f.toFile());
         assertThrows(IOException.class, () -> ImageFiles.read(f, 399));
         assertEquals(20, ImageFiles.read(f, 400).width());
+
+        // embedded bytes (dataset lines) go through the same header check, named by the caller
+        IOException e2 = assertThrows(IOException.class,
+                () -> ImageFiles.decode(pngHeaderOnly(100_000, 100_000), "data.jsonl:7"));
+        assertTrue(e2.getMessage().startsWith("data.jsonl:7: ") && e2.getMessage().contains("exceeds the limit"),
+                e2.getMessage());
+        assertEquals(ImageFiles.read(f).width(), ImageFiles.decode(Files.readAllBytes(f), "s").width());
     }
 
     @Test
