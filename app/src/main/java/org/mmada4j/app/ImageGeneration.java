@@ -17,7 +17,6 @@ import org.mmada4j.sample.SeededRandom;
 import org.mmada4j.tensor.ComputePool;
 import org.mmada4j.text.TextTokenizer;
 import org.mmada4j.vq.ImageFiles;
-import org.mmada4j.vq.ImageTransforms;
 import org.mmada4j.vq.Magvit;
 import org.mmada4j.vq.RgbImage;
 import picocli.CommandLine.Option;
@@ -80,13 +79,7 @@ final class ImageGeneration {
 
     /** Codes → RGB: clamp at 0..(codebook−1) as the reference, MAGVIT decode, ((x+1)/2)·255 truncated. */
     static RgbImage decode(Magvit vq, int[] codes, int gh, int gw) {
-        int[] c = codes.clone();
-        for (int i = 0; i < c.length; i++) {
-            c[i] = Math.max(0, Math.min(vq.config().codebookSize() - 1, c[i]));
-        }
-        float[] px = vq.decode(ComputePool.shared(), c, gh, gw);
-        int f = vq.upsampleFactor();
-        return ImageTransforms.fromModelOutput(px, gw * f, gh * f);
+        return vq.decodeImage(ComputePool.shared(), codes, gh, gw);
     }
 
     static void writePng(Path file, RgbImage img) {

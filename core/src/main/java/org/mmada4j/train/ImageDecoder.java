@@ -1,7 +1,6 @@
 package org.mmada4j.train;
 
 import org.mmada4j.tensor.ComputePool;
-import org.mmada4j.vq.ImageTransforms;
 import org.mmada4j.vq.Magvit;
 import org.mmada4j.vq.RgbImage;
 
@@ -17,13 +16,7 @@ public interface ImageDecoder {
     static ImageDecoder magvit(Magvit vq, ComputePool pool) {
         return codes -> {
             int side = Magvit.squareSide(codes.length);
-            int[] c = new int[codes.length];
-            int max = vq.config().codebookSize() - 1;
-            for (int i = 0; i < c.length; i++) {
-                c[i] = Math.max(0, Math.min(max, codes[i]));
-            }
-            int px = side * vq.upsampleFactor();
-            return ImageTransforms.fromModelOutput(vq.decode(pool, c, side, side), px, px);
+            return vq.decodeImage(pool, codes, side, side);
         };
     }
 }

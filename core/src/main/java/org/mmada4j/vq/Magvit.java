@@ -84,6 +84,20 @@ public final class Magvit {
         return quantizer.encode(encodeLatent(pool, image, h, w));
     }
 
+    /**
+     * Codes to an 8-bit image as the inference scripts do: codes clamped to {@code [0, codebook)}
+     * (a sampler may emit ids outside it), decoded, {@code clamp((x+1)/2, 0, 1)·255} truncated.
+     */
+    public RgbImage decodeImage(ComputePool pool, int[] codes, int gh, int gw) {
+        int max = config().codebookSize() - 1;
+        int[] c = new int[codes.length];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = Math.max(0, Math.min(max, codes[i]));
+        }
+        int f = upsampleFactor();
+        return ImageTransforms.fromModelOutput(decode(pool, c, gh, gw), gw * f, gh * f);
+    }
+
     /** Raw decoder output, planar {@code [out_ch, gh·u, gw·u]} (u = {@link #upsampleFactor()}), of row-major codes on a {@code gh × gw} grid. */
     public float[] decode(ComputePool pool, int[] codes, int gh, int gw) {
         if (gh < 1 || gw < 1) {
