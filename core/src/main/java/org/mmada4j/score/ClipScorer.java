@@ -2,6 +2,7 @@ package org.mmada4j.score;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import org.mmada4j.tensor.ComputePool;
 import org.mmada4j.vq.RgbImage;
@@ -81,9 +82,12 @@ public final class ClipScorer implements ImageTextScorer, AutoCloseable {
         for (int b0 = 0; b0 < n; b0 += BATCH) {
             int b1 = Math.min(n, b0 + BATCH);
             float[] img = model.imageEmbeddings(images.pixelValues(imageList.subList(b0, b1)), b1 - b0);
-            float[] txt = model.textEmbeddings(texts.encode(textList.subList(b0, b1)));
+            // a reward scores G images of one prompt: embed each distinct text once
+            List<String> distinct = List.copyOf(new LinkedHashSet<>(textList.subList(b0, b1)));
+            float[] txt = model.textEmbeddings(texts.encode(distinct));
             for (int i = 0; i < b1 - b0; i++) {
-                out[b0 + i] = scale * ClipModel.dot(img, i * p, txt, i * p, p);
+                int t = distinct.indexOf(textList.get(b0 + i));
+                out[b0 + i] = scale * ClipModel.dot(img, i * p, txt, t * p, p);
             }
         }
         return out;
